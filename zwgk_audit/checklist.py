@@ -1,0 +1,242 @@
+"""Checklists: what an audit measures, each item traceable to its clause and unit.
+
+A checklist is a YAML file reviewed by a person. Loading it validates every
+field with pydantic and, when something is wrong, raises one
+:class:`ChecklistError` naming the file, the line and the field, so the
+reviewer can fix it without reading a traceback.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+__all__ = ["Basis", "Category", "Item", "Checklist", "ChecklistError", "load_checklist"]
+
+
+class ChecklistError(ValueError):
+    """A checklist that cannot be used, with where and why.
+
+    ``problems`` lists every problem found as ``(line, field, message)``;
+    the first one is also in ``line`` / ``field`` / ``message``.
+    """
+
+    def __init__(self, path: str | Path, problems: list[tuple[int | None, str, str]]):
+        self.path = str(path)
+        self.problems = problems
+        self.line, self.field, self.message = problems[0]
+        lines = [f"{self.path}:{ln if ln else '?'}: {fld or '(file)'}: {msg}" for ln, fld, msg in problems]
+        head = f"invalid checklist {self.path} ({len(problems)} problem{'s' if len(problems) > 1 else ''})"
+        super().__init__(head + "\n  " + "\n  ".join(lines))
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Basis(_Model):
+    """依据: the clause an item comes from, quoted so a reader need not look it up."""
+
+    clause: str = Field(min_length=1, description="e.g. 《政府信息公开条例》第二十六条 or a plan task number")
+    text: str = Field("", description="the quoted text of the clause")
+    source: str | None = Field(None, description="where the text was taken from (URL or document)")
+    note: str | None = Field(None, description="uncertainty about the number, and what was used")
+
+
+class Category(_Model):
+    id: str = Field(min_length=1)
+    title: str = Field(min_length=1)
+    weight: float = Field(gt=0)
+
+
+class Item(_Model):
+    id: str = Field(min_length=1)
+    title: str = Field(min_length=1)
+    check: str = Field(min_length=1, description="check type name, e.g. column_present")
+    params: dict[str, Any] = Field(default_factory=dict)
+    weight: float = Field(1.0, ge=0)
+    category: str
+    veto: bool = False
+    basis: Basis
+    responsible_unit: str | None = None
+    deadline: dt.date | None = None
+
+
+class Checklist(_Model):
+    id: str = Field(min_length=1)
+    title: str = Field(min_length=1)
+    agency: str | None = None
+    year: int | None = None
+    source_plan: str | None = None
+    appraisal_share: float | None = Field(
+        None, ge=0, le=100, description="points of a 100-point 绩效考核 that 政务公开 carries"
+    )
+    categories: list[Category] = Field(min_length=1)
+    items: list[Item] = Field(min_length=1)
+
+    def item(self, item_id: str) -> Item:
+        for it in self.items:
+            if it.id == item_id:
+                return it
+        raise KeyError(item_id)
+
+    def category(self, category_id: str) -> Category:
+        for c in self.categories:
+            if c.id == category_id:
+                return c
+        raise KeyError(category_id)
+
+    def merge(self, *others: "Checklist") -> "Checklist":
+        """Baseline + plan: items concatenated, categories united (first weight wins).
+
+        The appraisal share comes from the last checklist that states one, since a
+        plan's own figure ("分值权重不低于4%") is what the agency is appraised on.
+        Duplicate item ids are an error: silently dropping one would lose a task.
+        """
+        lists = (self, *others)
+        cats: dict[str, Category] = {}
+        items: list[Item] = []
+        seen: dict[str, str] = {}
+        for cl in lists:
+            for c in cl.categories:
+                cats.setdefault(c.id, c)
+            for it in cl.items:
+                if it.id in seen:
+                    raise ChecklistError(
+                        cl.id, [(None, f"items.{it.id}", f"item id also used in checklist {seen[it.id]!r}")]
+                    )
+                seen[it.id] = cl.id
+                items.append(it)
+        share = next((cl.appraisal_share for cl in reversed(lists) if cl.appraisal_share is not None), None)
+        first_with = lambda attr: next((getattr(cl, attr) for cl in reversed(lists) if getattr(cl, attr)), None)  # noqa: E731
+        return Checklist(
+            id="+".join(cl.id for cl in lists),
+            title=" + ".join(cl.title for cl in lists),
+            agency=first_with("agency"),
+            year=first_with("year"),
+            source_plan=first_with("source_plan"),
+            appraisal_share=share,
+            categories=list(cats.values()),
+            items=items,
+        )
+
+    def to_yaml(self) -> str:
+        data = self.model_dump(mode="json", exclude_none=True)
+        return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+
+
+# ---------------------------------------------------------------- loading
+
+def _line_map(node: yaml.Node, path: tuple = (), out: dict | None = None) -> dict[tuple, int]:
+    """Map every key path in a YAML document to its 1-based line number."""
+    out = {} if out is None else out
+    out[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        for k, v in node.value:
+            key = k.value
+            out[path + (key,)] = k.start_mark.line + 1
+            _line_map(v, path + (key,), out)
+            out[path + (key,)] = k.start_mark.line + 1  # the key's line, not the value's
+    elif isinstance(node, yaml.SequenceNode):
+        for i, v in enumerate(node.value):
+            _line_map(v, path + (i,), out)
+    return out
+
+
+def _line_for(lines: dict[tuple, int], loc: tuple) -> int | None:
+    loc = tuple(str(p) if not isinstance(p, int) else p for p in loc)
+    while loc:
+        if loc in lines:
+            return lines[loc]
+        loc = loc[:-1]
+    return lines.get(())
+
+
+def _field_name(loc: tuple, data: Any) -> str:
+    """items.3.weight -> items[3](B-01).weight, naming the item by its id when known."""
+    parts: list[str] = []
+    node = data
+    for p in loc:
+        if isinstance(p, int):
+            label = f"[{p}]"
+            if isinstance(node, list) and p < len(node) and isinstance(node[p], dict) and "id" in node[p]:
+                label = f"[{p}]({node[p]['id']})"
+            parts.append(label)
+            node = node[p] if isinstance(node, list) and p < len(node) else None
+        else:
+            parts.append(("." if parts else "") + str(p))
+            node = node.get(p) if isinstance(node, dict) else None
+    return "".join(parts)
+
+
+def _semantic_problems(cl: Checklist) -> list[tuple[tuple, str]]:
+    """Cross-field rules pydantic cannot see: references, uniqueness, known check types."""
+    from .checks import registry  # local import: checks import this module's models
+
+    problems: list[tuple[tuple, str]] = []
+    cat_ids = [c.id for c in cl.categories]
+    for i, c in enumerate(cl.categories):
+        if cat_ids.index(c.id) != i:
+            problems.append((("categories", i, "id"), f"duplicate category id {c.id!r}"))
+    seen: set[str] = set()
+    for i, it in enumerate(cl.items):
+        if it.id in seen:
+            problems.append((("items", i, "id"), f"duplicate item id {it.id!r}"))
+        seen.add(it.id)
+        if it.category not in cat_ids:
+            problems.append((("items", i, "category"), f"unknown category {it.category!r}; declared: {cat_ids}"))
+        spec = registry.get(it.check)
+        if spec is None:
+            problems.append((("items", i, "check"), f"unknown check type {it.check!r}; known: {sorted(registry)}"))
+            continue
+        for key in it.params:
+            if key not in spec.params:
+                problems.append(
+                    (("items", i, "params", key), f"{it.check} takes no parameter {key!r}; it takes {sorted(spec.params)}")
+                )
+        for msg_loc, msg in spec.validate_params(it.params):
+            problems.append((("items", i, "params", *msg_loc), msg))
+    return problems
+
+
+def parse_checklist(text: str, path: str | Path = "<string>") -> Checklist:
+    """Parse checklist YAML text; errors name ``path``, the line and the field."""
+    try:
+        root = yaml.compose(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = mark.line + 1 if mark else None
+        raise ChecklistError(path, [(line, "", f"not valid YAML: {getattr(exc, 'problem', None) or exc}")]) from None
+    if root is None:
+        raise ChecklistError(path, [(1, "", "the file is empty")])
+    lines = _line_map(root)
+    data = yaml.safe_load(text)
+    if not isinstance(data, dict):
+        raise ChecklistError(path, [(1, "", "the top level must be a mapping (id:, title:, categories:, items:)")])
+    try:
+        cl = Checklist.model_validate(data)
+    except ValidationError as exc:
+        problems = [
+            (_line_for(lines, tuple(e["loc"])), _field_name(tuple(e["loc"]), data), e["msg"]) for e in exc.errors()
+        ]
+        raise ChecklistError(path, problems) from None
+    sem = _semantic_problems(cl)
+    if sem:
+        raise ChecklistError(path, [(_line_for(lines, loc), _field_name(loc, data), msg) for loc, msg in sem])
+    return cl
+
+
+def load_checklist(path: str | Path) -> Checklist:
+    """Load and validate a checklist YAML file (UTF-8)."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ChecklistError(p, [(None, "", "file not found")]) from None
+    except UnicodeDecodeError as exc:
+        line = p.read_bytes()[: exc.start].count(b"\n") + 1
+        raise ChecklistError(p, [(line, "", "not UTF-8 text (save the checklist as UTF-8)")]) from None
+    return parse_checklist(text, p)

@@ -1,0 +1,443 @@
+"""Generate the sample agency portal: pages in memory plus a manifest of planted defects.
+
+Layouts follow real CMS templates seen in ``shared/corpus/pages``: TRS WCM
+(``createPageHTML`` pagination, ``t20260512_123.html`` article names, meta
+``ColumnName``/``PubDate``), 开普云 (``dl.meta-data`` metadata blocks, "相关解读："
+lines in the body), 大汉 (``下一页`` links), and the usual 当前位置 breadcrumb and
+footer with 网站标识码 / ICP备案 / 公网安备.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import html
+import random
+from dataclasses import dataclass, field
+from typing import Any
+
+from .. import calendar as wd
+from .model import COLUMNS, CONTAINER_COLUMNS, PAGE_SIZE, SampleConfig
+
+SITE_CODE = "1200000099"
+ICP = "津ICP备05012345号-1"
+PSB = "津公网安备 12010102000123号"
+
+TOPICS = ["安全生产", "防汛抗旱", "森林防火", "应急救援", "防灾减灾", "危险化学品", "安全培训", "隐患排查"]
+NEWS_VERBS = ["召开", "部署", "开展", "推进", "举办", "检查"]
+
+
+@dataclass
+class Page:
+    body: str
+    status: int = 200
+    content_type: str = "text/html"
+
+
+@dataclass
+class Entry:
+    title: str
+    url: str
+    date: dt.date
+
+
+@dataclass
+class SamplePortal:
+    config: SampleConfig
+    pages: dict[str, Page] = field(default_factory=dict)  # key: path[?query]
+    manifest: dict[str, Any] = field(default_factory=dict)
+
+    def get(self, target: str) -> Page | None:
+        return self.pages.get(target)
+
+    def encode(self, page: Page) -> tuple[bytes, str]:
+        """Bytes and Content-Type header as the server sends them."""
+        if self.config.encoding.lower() in {"gbk", "gb2312", "gb18030"}:
+            return page.body.encode("gbk", errors="xmlcharrefreplace"), f"{page.content_type}; charset=gbk"
+        return page.body.encode("utf-8"), f"{page.content_type}; charset=utf-8"
+
+
+def _shift_workdays(day: dt.date, n: int) -> dt.date:
+    """``day`` moved back by ``n`` working days (weekdays where the calendar is unknown)."""
+    while n > 0:
+        day -= dt.timedelta(days=1)
+        try:
+            n -= wd.is_workday(day)
+        except wd.CalendarUnknown:
+            n -= day.weekday() < 5
+    return day
+
+
+def _safe_working_days(a: dt.date, b: dt.date) -> int | None:
+    try:
+        return wd.working_days_between(a, b)
+    except wd.CalendarUnknown:
+        return None
+
+
+class _Builder:
+    def __init__(self, cfg: SampleConfig):
+        self.cfg = cfg
+        self.rng = random.Random(cfg.seed)
+        self.d = cfg.defects
+        self.d.validate()
+        for name in self.d.missing_columns:
+            if name in CONTAINER_COLUMNS:
+                raise ValueError(f"{name!r} holds other columns; plant its children missing instead")
+        self.portal = SamplePortal(cfg)
+        self.defects: list[dict[str, Any]] = []
+        self.columns = [c for c in COLUMNS if c[0] not in self.d.missing_columns]
+        self.by_name = {c[0]: c for c in self.columns}
+        self.entries: dict[str, list[Entry]] = {c[0]: [] for c in self.columns}
+        self.article_seq = 1000 + cfg.seed % 1000
+        self.mcol: list[dict[str, Any]] = []
+        self.documents: list[dict[str, Any]] = []
+        self.gbk = cfg.encoding.lower() in {"gbk", "gb2312", "gb18030"}
+
+    # ---------------------------------------------------------------- helpers
+    def col_url(self, name: str) -> str:
+        return f"/{self.by_name[name][1]}/index.html"
+
+    def path_of(self, name: str) -> list[str]:
+        chain = []
+        cur: str | None = name
+        while cur:
+            chain.append(cur)
+            cur = next(c[2] for c in COLUMNS if c[0] == cur)
+        return list(reversed(chain))
+
+    def article_url(self, column: str, day: dt.date) -> str:
+        self.article_seq += 1
+        return f"/{self.by_name[column][1]}/{day:%Y%m}/t{day:%Y%m%d}_{self.article_seq}.html"
+
+    def head(self, title: str, column: str | None = None, extra_meta: str = "") -> str:
+        charset = (
+            '<meta http-equiv="Content-Type" content="text/html; charset=gb2312">'
+            if self.gbk
+            else '<meta charset="utf-8">'
+        )
+        colmeta = f'<meta name="ColumnName" content="{html.escape(column)}">' if column else ""
+        return (
+            f"<!DOCTYPE html>\n<html lang=\"zh-CN\"><head>{charset}\n"
+            f"<title>{html.escape(title)}_{self.cfg.agency}</title>\n"
+            f'<meta name="SiteName" content="{self.cfg.agency}">'
+            f'<meta name="SiteIDCode" content="{SITE_CODE}">{colmeta}{extra_meta}\n'
+            '<link rel="stylesheet" href="/images/style.css"></head>\n<body>\n'
+        )
+
+    def nav(self) -> str:
+        links = ['<li><a href="/index.html">首页</a></li>']
+        for name in ("政务动态", "通知公告", "政府信息公开"):
+            if name in self.by_name:
+                links.append(f'<li><a href="{self.col_url(name)}">{name}</a></li>')
+        links.append('<li><a href="/search/index.html?q=">站内搜索</a></li>')
+        return (
+            f'<div class="header"><div class="logo">{self.cfg.agency}</div></div>\n'
+            f'<div class="nav"><ul>{"".join(links)}</ul></div>\n'
+        )
+
+    def breadcrumb(self, names: list[str]) -> str:
+        parts = ['<a href="/index.html">首页</a>']
+        for n in names:
+            parts.append(f'<a href="{self.col_url(n)}">{n}</a>')
+        return f'<div class="position">当前位置：{" &gt; ".join(parts)}</div>\n'
+
+    def footer(self) -> str:
+        ident = (
+            ""
+            if self.d.no_footer_identity
+            else f'<p>网站标识码：{SITE_CODE} <a href="https://beian.miit.gov.cn/" target="_blank">{ICP}</a> '
+            f'<a href="http://www.beian.gov.cn/portal/registerSystemInfo?recordcode=12010102000123">{PSB}</a></p>'
+        )
+        return (
+            '<div class="footer"><p><a href="/wzgl/gywm/index.html">关于我们</a> | '
+            '<a href="/wzgl/wzdt/index.html">网站地图</a></p>'
+            f"<p>主办单位：{self.cfg.agency} 承办：{self.cfg.agency}办公室 联系电话：022-00000000</p>"
+            f"{ident}</div>\n</body></html>\n"
+        )
+
+    def xxgk_sidebar(self) -> str:
+        items = []
+        for name, _slug, parent, _cls, _p in self.columns:
+            if parent == "政府信息公开":
+                sub = ""
+                if name == "法定主动公开内容":
+                    kids = [c[0] for c in self.columns if c[2] == name]
+                    sub = "<ul>" + "".join(f'<li><a href="{self.col_url(k)}">{k}</a></li>' for k in kids) + "</ul>"
+                items.append(f'<li><a href="{self.col_url(name)}">{name}</a>{sub}</li>')
+        return f'<div class="xxgk-nav left"><h3>政府信息公开</h3><ul>{"".join(items)}</ul></div>\n'
+
+    # ---------------------------------------------------------------- content
+    def make_dates(self, cls: str, count: int, stale: bool) -> list[dt.date]:
+        as_of = self.cfg.as_of
+        step, newest = {"news": (3, 1), "notice": (17, 9), "slow": (75, 40), "static": (200, 120)}[cls]
+        if stale:
+            newest = 420
+        return [as_of - dt.timedelta(days=newest + i * step + self.rng.randint(0, 1)) for i in range(count)]
+
+    def add_article(self, column: str, title: str, day: dt.date, body: str, meta_block: str = "",
+                    url: str | None = None) -> str:
+        url = url or self.article_url(column, day)
+        names = self.path_of(column)
+        extra = (
+            f'<meta name="ArticleTitle" content="{html.escape(title)}">'
+            f'<meta name="PubDate" content="{day:%Y-%m-%d} 09:{self.rng.randint(10, 59)}">'
+            f'<meta name="ContentSource" content="{self.cfg.agency}">'
+        )
+        page = (
+            self.head(title, column, extra) + self.nav() + self.breadcrumb(names)
+            + '<div class="article">' + meta_block
+            + f'<h1 class="article-title">{html.escape(title)}</h1>\n'
+            + (f'<div class="article-attr">发布时间：{day:%Y-%m-%d}　来源：{self.cfg.agency}　'
+               '阅读：<span id="view">{{ pvCount }}</span> 次</div>\n' if not meta_block else "")
+            + f'<div class="article-content TRS_Editor" id="zoomcon">{body}</div></div>\n'
+            + self.footer()
+        )
+        self.portal.pages[url] = Page(page)
+        self.entries[column].append(Entry(title, url, day))
+        return url
+
+    def simple_articles(self, column: str, cls: str, count: int) -> None:
+        stale = column in self.d.stale_columns
+        for i, day in enumerate(self.make_dates(cls, count, stale)):
+            topic = self.rng.choice(TOPICS)
+            if cls == "news":
+                title = f"市应急管理局{self.rng.choice(NEWS_VERBS)}{topic}工作会议（{i + 1}）"
+            elif column == "政府信息公开年报":
+                year = self.cfg.as_of.year - 1 - i
+                day = dt.date(year + 1, 1, 15 + self.rng.randint(0, 10))
+                title = f"{self.cfg.agency}{year}年政府信息公开工作年度报告"
+            else:
+                title = f"{column}：关于{topic}有关事项的公告（第{i + 1}期）"
+            body = f"<p>{title}。{topic}工作情况如下。</p>" * 3
+            self.add_article(column, title, day, body)
+
+    def policy_documents(self) -> None:
+        """政策文件 with metadata tables, and their 政策解读, linked as planted."""
+        if "政策文件" not in self.by_name or "政策文件" in self.d.empty_columns:
+            return
+        n = self.cfg.policy_documents
+        interp_served = "政策解读" in self.by_name and "政策解读" not in self.d.empty_columns
+        order = list(range(n))
+        self.rng.shuffle(order)
+        missing = set(order[: self.d.interpretations_missing])
+        one_way = order[self.d.interpretations_missing: self.d.interpretations_missing + self.d.interpretations_one_way]
+        one_way_dir = {idx: ("document_lacks_link" if k % 2 == 0 else "interpretation_lacks_link") for k, idx in enumerate(one_way)}
+        late = set(self.rng.sample(range(n), min(self.d.late_documents, n)))
+        incomplete = set(self.rng.sample(range(n), min(self.d.incomplete_metadata, n)))
+        if len(missing) + len(one_way) > n:
+            raise ValueError("more interpretation defects planted than policy documents")
+        stale = "政策文件" in self.d.stale_columns
+        as_of = self.cfg.as_of
+        for i in range(n):
+            pub = as_of - dt.timedelta(days=(420 if stale else 6) + i * 19 + self.rng.randint(0, 3))
+            if pub.weekday() >= 5:
+                pub -= dt.timedelta(days=pub.weekday() - 4)
+            gap = self.rng.randint(32, 45) if i in late else self.rng.randint(1, 5)
+            formed = _shift_workdays(pub, gap)
+            topic = TOPICS[i % len(TOPICS)]
+            year = formed.year
+            doc_no = f"津应急规〔{year}〕{i + 3}号"
+            title = f"市应急管理局关于印发《{topic}管理办法（第{i + 1}版）》的通知"
+            index_no = "" if i in incomplete else f"11120000MB0000000X/{year}-{i + 101:05d}"
+            publisher = "" if i in incomplete else self.cfg.agency
+            doc_url = self.article_url("政策文件", pub)
+            interp_url = None
+            if interp_served and i not in missing:
+                interp_url = self.article_url("政策解读", pub)
+            direction = one_way_dir.get(i)
+            doc_links_interp = interp_url is not None and direction != "document_lacks_link"
+            interp_links_doc = interp_url is not None and direction != "interpretation_lacks_link"
+            meta_block = (
+                '<table class="xxgk-table" border="1">'
+                f"<tr><th>索 引 号：</th><td>{index_no}</td><th>发布机构：</th><td>{publisher}</td></tr>"
+                f"<tr><th>文　　号：</th><td>{doc_no}</td><th>成文日期：</th><td>{formed:%Y-%m-%d}</td></tr>"
+                f"<tr><th>发布日期：</th><td>{pub:%Y-%m-%d}</td><th>有 效 性：</th><td>有效</td></tr>"
+                f'<tr><th>标　　题：</th><td colspan="3">{html.escape(title)}</td></tr></table>\n'
+            )
+            body = f"<p>各区应急管理局，各有关单位：</p><p>现将《{topic}管理办法》印发给你们，请认真贯彻执行。</p>"
+            body += f'<p class="fj">附件：<a href="/{self.by_name["政策文件"][1]}/{pub:%Y%m}/P0{i}.pdf">{topic}管理办法.pdf</a></p>'
+            if doc_links_interp:
+                body += f'<div class="xgjd">相关解读：<a href="{interp_url}">《{topic}管理办法》政策解读</a></div>'
+            self.add_article("政策文件", title, pub, body, meta_block, url=doc_url)
+            if interp_url:
+                ititle = f"《{topic}管理办法（第{i + 1}版）》政策解读"
+                ipub = pub + dt.timedelta(days=self.rng.randint(0, 1))
+                imeta = (
+                    '<div class="meta-data"><dl class="clearfix">'
+                    f'<dd class="IndexNo"><label>索 引 号：</label><div class="display-block">11120000MB0000000X/{year}-J{i:04d}</div></dd>'
+                    f'<dd class="ReleaseMechanism"><label>发布机构：</label><div class="display-block">{self.cfg.agency}</div></dd>'
+                    f'<dd class="fbrq"><label>发布日期：</label><div class="display-block">{ipub:%Y-%m-%d}</div></dd>'
+                    "</dl></div>\n"
+                )
+                ibody = f"<p>一、出台背景。为进一步加强{topic}工作，制定本办法。</p><p>二、主要内容。</p>"
+                if interp_links_doc:
+                    ibody += f'<p class="ywlj">原文链接：<a href="{doc_url}">{html.escape(title)}</a></p>'
+                self.add_article("政策解读", ititle, ipub, ibody, imeta, url=interp_url)
+            wdays = _safe_working_days(formed, pub)
+            doc = {
+                "url": doc_url, "title": title, "doc_no": doc_no, "document_date": formed.isoformat(),
+                "publish_date": pub.isoformat(), "working_days": wdays, "interpretation_url": interp_url,
+                "links": ("none" if interp_url is None else
+                          "both" if doc_links_interp and interp_links_doc else
+                          "interpretation_to_document_only" if interp_links_doc else "document_to_interpretation_only"),
+            }
+            self.documents.append(doc)
+            if i in late:
+                self.defects.append({"type": "late_document", "subject": doc_url, "check": "publication_timeliness",
+                                     "detail": {"document_date": formed.isoformat(), "publish_date": pub.isoformat(),
+                                                "working_days": wdays}})
+            if interp_url is None:
+                self.defects.append({"type": "interpretation_missing", "subject": doc_url,
+                                     "check": "interpretation_linked", "detail": {}})
+            elif direction:
+                self.defects.append({"type": "interpretation_one_way", "subject": doc_url,
+                                     "check": "interpretation_linked",
+                                     "detail": {"direction": direction, "interpretation_url": interp_url}})
+            if i in incomplete:
+                self.defects.append({"type": "incomplete_metadata", "subject": doc_url, "check": "metadata_complete",
+                                     "detail": {"missing": ["索引号", "发布机构"]}})
+
+    # ---------------------------------------------------------------- pages
+    def list_pages(self, name: str, slug: str, style: str, cls: str) -> None:
+        entries = sorted(self.entries[name], key=lambda e: e.date, reverse=True)
+        names = self.path_of(name)
+        pages = [entries[i: i + PAGE_SIZE] for i in range(0, len(entries), PAGE_SIZE)] or [[]]
+        if style == "none" and len(pages) > 1:
+            style = "trs"
+        total = len(pages)
+        for k, chunk in enumerate(pages):
+            if style == "trs":
+                target = f"/{slug}/index.html" if k == 0 else f"/{slug}/index_{k}.html"
+            elif style == "query":
+                target = f"/{slug}/index.html" if k == 0 else f"/{slug}/index.html?page={k + 1}"
+            else:
+                target = f"/{slug}/index.html" if k == 0 else f"/{slug}/list_{k + 1}.html"
+            rows = "".join(
+                f'<li><a href="{e.url}" target="_blank" title="{html.escape(e.title)}">{html.escape(e.title)}</a>'
+                f'<span class="date">{e.date:%Y-%m-%d}</span></li>\n'
+                for e in chunk
+            ) or '<li class="nodata">暂无信息</li>'
+            pager = self.pager(style, k, total, slug)
+            sub = ""
+            kids = [c[0] for c in self.columns if c[2] == name]
+            if kids:
+                sub = '<div class="sub-columns">' + "".join(
+                    f'<h3><a href="{self.col_url(kid)}">{kid}</a></h3>' for kid in kids) + "</div>\n"
+            side = self.xxgk_sidebar() if names[0] == "政府信息公开" else ""
+            page = (
+                self.head(name, name) + self.nav() + self.breadcrumb(names) + side
+                + f'<div class="right list-box"><h2 class="column-title">{name}</h2>{sub}'
+                + f'<ul class="list">\n{rows}</ul>\n{pager}</div>\n' + self.footer()
+            )
+            self.portal.pages[target] = Page(page)
+
+    @staticmethod
+    def pager(style: str, k: int, total: int, slug: str) -> str:
+        if total <= 1 and style != "trs":
+            return ""
+        if style == "trs":
+            return (
+                '<div class="page"><script language="JavaScript">\n'
+                "function createPageHTML(_nPageCount, _nCurrIndex, _sPageName, _sPageExt){\n"
+                "  if(_nPageCount == null || _nPageCount<=1){ return; }\n"
+                "  var nCurrIndex = _nCurrIndex || 0;\n"
+                '  if(nCurrIndex < _nPageCount-1) document.write("<a href=\\""+_sPageName+"_"+(nCurrIndex+1)+"."+_sPageExt+"\\">下一页</a>");\n'
+                "}\n"
+                f'createPageHTML({total}, {k}, "index", "html");\n</script></div>\n'
+            )
+        def href(n: int) -> str:
+            if style == "query":
+                return f"/{slug}/index.html" + ("" if n == 0 else f"?page={n + 1}")
+            return f"/{slug}/index.html" if n == 0 else f"/{slug}/list_{n + 1}.html"
+        parts = [f'<a href="{href(0)}">首页</a>']
+        if k > 0:
+            parts.append(f'<a href="{href(k - 1)}">上一页</a>')
+        if k < total - 1:
+            parts.append(f'<a href="{href(k + 1)}">下一页</a>')
+        if style == "query":
+            parts.append(f'<a href="{href(total - 1)}">尾页</a>')
+        parts.append(f"<span>共{total}页</span>")
+        return f'<div class="page">{" ".join(parts)}</div>\n'
+
+    def home(self) -> None:
+        def block(name: str, n: int) -> str:
+            if name not in self.by_name:
+                return ""
+            latest = sorted(self.entries[name], key=lambda e: e.date, reverse=True)[:n]
+            lis = "".join(f'<li><a href="{e.url}">{html.escape(e.title)}</a><span>{e.date:%m-%d}</span></li>' for e in latest)
+            return (f'<div class="box"><h2><a href="{self.col_url(name)}">{name}</a>'
+                    f'<a class="more" href="{self.col_url(name)}">更多</a></h2><ul>{lis}</ul></div>\n')
+
+        zt = ['<li><a href="/zt/aqscy/index.html">安全生产月</a></li>']
+        for i in range(self.d.broken_links):
+            url = f"/zt/zt{2019 + i}/index.html"
+            zt.append(f'<li><a href="{url}">专题专栏{2019 + i}</a></li>')
+            self.defects.append({"type": "broken_link", "subject": url, "check": "links_valid",
+                                 "detail": {"from": "/index.html", "status": 404}})
+        body = (
+            self.head("首页") + self.nav()
+            + block("政务动态", 8) + block("通知公告", 6) + block("政策文件", 6) + block("政策解读", 4)
+            + f'<div class="box zt"><h2>专题专栏</h2><ul>{"".join(zt)}</ul></div>\n'
+            + '<div class="box links"><h2>友情链接</h2><ul><li><a href="https://www.gov.cn/" target="_blank">中国政府网</a></li>'
+            '<li><a href="https://www.mem.gov.cn/" target="_blank">应急管理部</a></li></ul></div>\n'
+            + self.footer()
+        )
+        self.portal.pages["/"] = Page(body)
+        self.portal.pages["/index.html"] = Page(body)
+        # a small working 专题 so that not every 专题 link is broken
+        self.portal.pages["/zt/aqscy/index.html"] = Page(
+            self.head("安全生产月") + self.nav() + '<div class="position">当前位置：<a href="/index.html">首页</a> &gt; 安全生产月</div>'
+            '<ul class="list"><li><a href="/index.html">安全生产月活动启动</a><span>' + f"{self.cfg.as_of:%Y-%m-%d}"
+            + "</span></li></ul>" + self.footer())
+        for path, title in (("/wzgl/gywm/index.html", "关于我们"), ("/wzgl/wzdt/index.html", "网站地图")):
+            self.portal.pages[path] = Page(self.head(title) + self.nav() + f"<h1>{title}</h1>" + self.footer())
+
+    def build(self) -> SamplePortal:
+        cfg = self.cfg
+        counts = {"news": cfg.news_items, "notice": 12, "slow": 3, "static": 2, "platform": 0}
+        for name, slug, _parent, cls, _style in self.columns:
+            if name in self.d.empty_columns or cls == "platform" or name in ("政策文件", "政策解读"):
+                continue
+            self.simple_articles(name, cls, counts[cls])
+        self.policy_documents()
+        # the platform pages list the newest items of their children, as real 信息公开 landing pages do
+        for name, _slug, _parent, cls, _style in self.columns:
+            if cls == "platform":
+                kids = [c[0] for c in COLUMNS if self.path_of(c[0])[:-1] and name in self.path_of(c[0])[:-1]]
+                pool = [e for k in kids if k in self.entries for e in self.entries[k]]
+                self.entries[name] = sorted(pool, key=lambda e: e.date, reverse=True)[:8]
+        for name, slug, _parent, cls, style in self.columns:
+            self.list_pages(name, slug, style, cls)
+        self.home()
+        self.portal.pages["/robots.txt"] = Page("User-agent: *\nDisallow: /search/\n", content_type="text/plain")
+        self.portal.pages["/images/style.css"] = Page("body{font-family:sans-serif}", content_type="text/css")
+
+        for name in cfg.defects.missing_columns:
+            self.defects.append({"type": "missing_column", "subject": name, "check": "column_present", "detail": {}})
+        for name in cfg.defects.empty_columns:
+            self.defects.append({"type": "empty_column", "subject": name, "check": "column_nonempty",
+                                 "detail": {"url": self.col_url(name)}})
+        for name in cfg.defects.stale_columns:
+            newest = max((e.date for e in self.entries.get(name, [])), default=None)
+            self.defects.append({"type": "stale_column", "subject": name, "check": "column_fresh",
+                                 "detail": {"url": self.col_url(name), "newest": newest.isoformat() if newest else None}})
+        if cfg.defects.no_footer_identity:
+            self.defects.append({"type": "no_footer_identity", "subject": "/index.html", "check": "site_identity",
+                                 "detail": {"missing": ["网站标识码", "ICP备案号", "公安机关备案号"]}})
+        for name, slug, _parent, cls, _style in self.columns:
+            newest = max((e.date for e in self.entries[name]), default=None)
+            self.mcol.append({"name": name, "path": "/".join(self.path_of(name)), "url": f"/{slug}/index.html",
+                              "class": cls, "entries": len(self.entries[name]),
+                              "newest": newest.isoformat() if newest else None})
+        self.portal.manifest = {
+            "config": cfg.to_json(),
+            "site": {"site_code": SITE_CODE, "icp": ICP, "psb": PSB, "identity_in_footer": not cfg.defects.no_footer_identity},
+            "columns": self.mcol,
+            "documents": self.documents,
+            "defects": self.defects,
+        }
+        return self.portal
+
+
+def generate(config: SampleConfig | None = None) -> SamplePortal:
+    """Build the sample portal for ``config`` (deterministic from seed and as_of)."""
+    return _Builder(config or SampleConfig()).build()
