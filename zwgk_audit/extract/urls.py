@@ -1,0 +1,48 @@
+"""URL canonicalisation, so the same page is one row however it was linked."""
+from __future__ import annotations
+
+import posixpath
+from urllib.parse import urlsplit, urlunsplit
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def canonical(url: str) -> str | None:
+    """Lower-case scheme and host, no default port, no fragment, dot segments resolved.
+
+    Returns None for what is not a web page address (javascript:, mailto:, tel:, data:).
+    """
+    url = (url or "").strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    if scheme not in _DEFAULT_PORTS or not parts.hostname:
+        return None
+    host = parts.hostname.lower()
+    if ":" in host:
+        host = f"[{host}]"
+    try:
+        port = parts.port
+    except ValueError:
+        return None
+    netloc = host if port in (None, _DEFAULT_PORTS[scheme]) else f"{host}:{port}"
+    path = parts.path or "/"
+    if "." in path:
+        trailing = path.endswith("/")
+        path = posixpath.normpath(path)
+        if trailing and not path.endswith("/"):
+            path += "/"
+        if path.startswith("//"):
+            path = "/" + path.lstrip("/")
+    return urlunsplit((scheme, netloc, path, parts.query, ""))
+
+
+def host_of(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower()
+
+
+def path_of(url: str) -> str:
+    p = urlsplit(url)
+    return p.path + (f"?{p.query}" if p.query else "")

@@ -1,0 +1,234 @@
+"""The Snapshot: what a crawl saw, as pandas tables, rebuilt from its WARC alone.
+
+Live crawling and :meth:`Snapshot.load` feed the same :class:`SnapshotBuilder`
+with the same bytes in the same order, so an audit re-scored from the WARC
+years later gives the same tables and the same findings.
+
+Tables
+------
+pages     one row per URL tried: status, fetch time, encoding, bytes, error, kind, WARC record
+columns   one row per column (栏目) seen: path of names, list pages, item count, newest date
+entries   one row per dated link listed on a column page
+articles  one row per article: dates, 索引号, 发布机构, 文号, 解读 / 原文 links
+links     one row per hyperlink: from, to, text, kind (nav / pager / entry / body)
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .crawl.encoding import decode_html
+from .crawl.fetcher import Fetched
+from .extract import extract
+from .extract.urls import canonical, host_of
+
+PAGE_COLUMNS = ["url", "final_url", "status", "fetched_at", "content_type", "encoding", "encoding_source", "bytes",
+                "truncated", "error", "kind", "title", "column_path", "site_code", "icp", "psb", "warc_record_id"]
+ARTICLE_COLUMNS = ["url", "title", "column_path", "column", "publish_date", "document_date", "index_no", "publisher",
+                   "doc_no", "validity", "interpretation_links", "source_links", "attachments", "metadata_fields",
+                   "warc_record_id"]
+
+
+class SnapshotBuilder:
+    def __init__(self) -> None:
+        self.meta: dict[str, Any] = {}
+        self.pages: list[dict[str, Any]] = []
+        self.entries: list[dict[str, Any]] = []
+        self.articles: list[dict[str, Any]] = []
+        self.links: list[dict[str, Any]] = []
+        self._by_record: dict[str, dict[str, Any]] = {}
+
+    def ingest(self, f: Fetched, kind: str, record_id: str | None):
+        """Add one fetch outcome; returns the page's extracted facts (or None)."""
+        row: dict[str, Any] = {k: None for k in PAGE_COLUMNS}
+        row.update(url=f.url, final_url=f.final_url, status=f.status, fetched_at=f.fetched_at,
+                   content_type=f.content_type, bytes=len(f.body), truncated=f.truncated, error=f.error,
+                   kind="error" if f.status is None else kind, warc_record_id=record_id)
+        self.pages.append(row)
+        if record_id:
+            self._by_record[record_id] = row
+        if f.status is None or kind != "page" or not f.body:
+            return None
+        ctype = f.content_type.lower()
+        if ctype and "html" not in ctype and "xml" not in ctype:
+            row["kind"] = "non_html"
+            return None
+        text, enc, how = decode_html(f.body, f.content_type)
+        row["encoding"], row["encoding_source"] = enc, how
+        base = canonical(f.final_url) or f.final_url
+        facts = extract(base, text)
+        path = "/".join(facts.column_path)
+        row.update(kind=facts.kind if f.status < 400 else "http_error", title=facts.title, column_path=path or None,
+                   **facts.identity)
+        if f.status >= 400:
+            return None
+        for link in facts.links:
+            self.links.append({"from_url": f.url, "to_url": link.url, "text": link.text, "kind": link.kind})
+        if facts.kind == "list":
+            for url, title, date in facts.entries:
+                self.entries.append({"column_path": path, "page_url": f.url, "url": url, "title": title, "date": date})
+        if facts.kind == "article":
+            a = facts.article
+            self.articles.append({
+                "url": f.url, "title": facts.title, "column_path": path or None,
+                "column": facts.column_path[-1] if facts.column_path else None,
+                "publish_date": a.get("publish_date"), "document_date": a.get("document_date"),
+                "index_no": a.get("index_no"), "publisher": a.get("publisher"), "doc_no": a.get("doc_no"),
+                "validity": a.get("validity"),
+                "interpretation_links": list(a.get("interpretation_links", [])),
+                "source_links": list(a.get("source_links", [])),
+                "attachments": list(a.get("attachments", [])),
+                "metadata_fields": sorted(k for k in ("index_no", "publisher", "doc_no", "document_date", "publish_date", "validity") if k in a),
+                "warc_record_id": record_id,
+            })
+        return facts
+
+    def event(self, ev: dict[str, Any]) -> None:
+        kind = ev.get("kind")
+        if kind == "error_note":
+            row = self._by_record.get(ev.get("record"))
+            if row is not None:
+                row["error"] = ev.get("error")
+        elif kind == "robots_blocked":
+            row = {k: None for k in PAGE_COLUMNS}
+            row.update(url=ev["url"], final_url=ev["url"], fetched_at=ev.get("fetched_at"), bytes=0, truncated=False,
+                       error=ev.get("error"), kind="robots_blocked", warc_record_id=ev.get("record_id"))
+            self.pages.append(row)
+        elif kind == "summary":
+            self.meta.update({k: v for k, v in ev.items() if k not in {"kind", "record_id"}})
+        elif kind == "error":  # a fetch that got no response at all
+            f = Fetched(ev["url"], ev["url"], None, fetched_at=ev.get("fetched_at", ""), error=ev.get("error"))
+            self.ingest(f, "page", ev.get("record_id"))
+
+    def build(self, warc_path: Path | None) -> "Snapshot":
+        pages = pd.DataFrame(self.pages, columns=PAGE_COLUMNS)
+        entries = pd.DataFrame(self.entries, columns=["column_path", "page_url", "url", "title", "date"])
+        articles = pd.DataFrame(self.articles, columns=ARTICLE_COLUMNS)
+        links = pd.DataFrame(self.links, columns=["from_url", "to_url", "text", "kind"])
+        columns = _column_table(pages, entries, articles)
+        return Snapshot(pages, columns, entries, articles, links, dict(self.meta), warc_path)
+
+
+def _column_table(pages: pd.DataFrame, entries: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
+    """One row per column path: from list pages (with counts) and from article breadcrumbs."""
+    rows: dict[str, dict[str, Any]] = {}
+    ok = pages[(pages["status"].fillna(0) < 400) & pages["column_path"].notna()]
+    for _, p in ok.iterrows():
+        path = p["column_path"]
+        r = rows.setdefault(path, {"path": path, "name": path.split("/")[-1],
+                                   "parent": "/".join(path.split("/")[:-1]) or None, "url": None,
+                                   "list_pages": 0, "item_count": 0, "newest_date": None, "has_list_page": False,
+                                   "articles_seen": 0})
+        if p["kind"] == "list":
+            r["list_pages"] += 1
+            r["has_list_page"] = True
+            if r["url"] is None:
+                r["url"] = p["url"]
+        elif p["kind"] == "article":
+            r["articles_seen"] += 1
+            if r["url"] is None and not r["has_list_page"]:
+                r["url"] = p["url"]
+    for path, grp in entries.groupby("column_path"):
+        if path in rows:
+            uniq = grp.drop_duplicates("url")
+            rows[path]["item_count"] = len(uniq)
+            dates = [d for d in uniq["date"] if d is not None and not pd.isna(d)]
+            rows[path]["newest_date"] = max(dates) if dates else None
+    cols = pd.DataFrame(list(rows.values()),
+                        columns=["path", "name", "parent", "url", "list_pages", "item_count", "newest_date",
+                                 "has_list_page", "articles_seen"])
+    return cols
+
+
+class Snapshot:
+    """A crawl's tables plus the WARC that proves them."""
+
+    def __init__(self, pages, columns, entries, articles, links, meta, warc_path):
+        self.pages: pd.DataFrame = pages
+        self.columns: pd.DataFrame = columns
+        self.entries: pd.DataFrame = entries
+        self.articles: pd.DataFrame = articles
+        self.links: pd.DataFrame = links
+        self.meta: dict[str, Any] = meta
+        self.warc_path: Path | None = Path(warc_path) if warc_path else None
+
+    # ------------------------------------------------------------ convenience
+    @property
+    def start_url(self) -> str:
+        return self.meta.get("start_url", "")
+
+    @property
+    def truncated(self) -> bool:
+        """True when the crawl stopped at its page cap with pages still queued."""
+        return bool(self.meta.get("truncated"))
+
+    @property
+    def fetched_at(self) -> dt.datetime | None:
+        when = self.meta.get("finished_at") or self.meta.get("started_at")
+        return dt.datetime.fromisoformat(when) if when else None
+
+    @property
+    def as_of(self) -> dt.date:
+        """The day the portal was observed (local date in China), for freshness and deadlines."""
+        when = self.fetched_at
+        if when is None:
+            return dt.date.today()
+        return (when.astimezone(dt.timezone(dt.timedelta(hours=8)))).date()
+
+    def page(self, url: str) -> pd.Series | None:
+        rows = self.pages[(self.pages["url"] == url) | (self.pages["final_url"] == url)]
+        return rows.iloc[0] if len(rows) else None
+
+    def in_scope(self, url: str) -> bool:
+        hosts = {host_of(self.start_url), *self.meta.get("extra_hosts", [])}
+        return host_of(url) in hosts
+
+    def summary(self) -> dict[str, Any]:
+        status = self.pages["status"]
+        return {
+            "start_url": self.start_url,
+            "pages": int(len(self.pages)),
+            "ok": int((status.fillna(0).between(200, 399)).sum()),
+            "errors": int((self.pages["kind"] == "error").sum()),
+            "http_errors": int((status.fillna(0) >= 400).sum()),
+            "robots_blocked": int((self.pages["kind"] == "robots_blocked").sum()),
+            "columns": int(len(self.columns)),
+            "articles": int(len(self.articles)),
+            "truncated": self.truncated,
+        }
+
+    # ------------------------------------------------------------ persistence
+    @classmethod
+    def load(cls, path: str | Path) -> "Snapshot":
+        """Rebuild a Snapshot from a WARC file (or a directory holding ``snapshot.warc.gz``), offline."""
+        from .crawl.warc import replay
+
+        p = Path(path)
+        if p.is_dir():
+            p = p / "snapshot.warc.gz"
+        if not p.exists():
+            raise FileNotFoundError(f"no snapshot WARC at {p}")
+        b = SnapshotBuilder()
+        for what, payload in replay(p):
+            if what == "info":
+                b.meta.update(payload)  # type: ignore[arg-type]
+            elif what == "fetched":
+                f, kind, rid = payload  # type: ignore[misc]
+                b.ingest(f, kind, rid)
+            else:
+                b.event(payload)  # type: ignore[arg-type]
+        return b.build(p)
+
+    def to_json_summary(self) -> str:
+        return json.dumps(self.summary(), ensure_ascii=False, indent=2)
+
+    def _repr_html_(self) -> str:
+        s = self.summary()
+        from html import escape
+
+        rows = "".join(f"<tr><th>{escape(str(k))}</th><td>{escape(str(v))}</td></tr>" for k, v in s.items())
+        return f"<table><caption>Snapshot {escape(self.start_url)}</caption>{rows}</table>"
