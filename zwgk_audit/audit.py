@@ -1,0 +1,121 @@
+"""One audit: a Snapshot judged against a Checklist, with everything an assessor hands over.
+
+    audit = za.audit(snapshot, checklist)
+    audit.findings          # DataFrame, one row per (item, subject)
+    audit.score             # Score: total, coverage, categories, appraisal points
+    audit.rectification()   # 整改清单 DataFrame
+    audit.write("reports/x/")   # report.html, findings.csv, score.json, rectification.xlsx, WARC
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from html import escape
+from pathlib import Path
+
+import pandas as pd
+
+from . import rectify
+from .checklist import Checklist
+from .checks import STATUS_LABELS, Context, Finding, registry
+from .scoring import Score, score
+from .snapshot import Snapshot
+
+FINDING_COLUMNS = ["item_id", "item_title", "check", "category", "subject", "status", "measured", "expected",
+                   "evidence_url", "warc_record_id", "fetched_at", "basis", "responsible_unit", "veto", "message"]
+
+
+def run_checks(snapshot: Snapshot, checklist: Checklist, as_of: dt.date) -> pd.DataFrame:
+    ctx = Context(as_of=as_of)
+    rows = []
+    for item in checklist.items:
+        spec = registry[item.check]
+        try:
+            results = spec.run(snapshot, item.params, ctx)
+        except Exception as exc:  # a check bug must not pass silently nor stop the other items
+            results = [Finding(item.title, "unverified", message=f"检查程序出错，无法判断：{type(exc).__name__}: {exc}")]
+        basis = item.basis.clause + (f"：{item.basis.text}" if item.basis.text else "")
+        for f in results:
+            rows.append({
+                "item_id": item.id, "item_title": item.title, "check": item.check, "category": item.category,
+                "subject": f.subject, "status": f.status, "measured": f.measured, "expected": f.expected,
+                "evidence_url": f.evidence_url, "warc_record_id": f.warc_record_id, "fetched_at": f.fetched_at,
+                "basis": basis, "responsible_unit": item.responsible_unit or "", "veto": item.veto,
+                "message": f.message,
+            })
+    return pd.DataFrame(rows, columns=FINDING_COLUMNS)
+
+
+class Audit:
+    def __init__(self, snapshot: Snapshot, checklist: Checklist, as_of: dt.date | None = None):
+        self.snapshot = snapshot
+        self.checklist = checklist
+        self.as_of = as_of or snapshot.as_of
+        self.findings = run_checks(snapshot, checklist, self.as_of)
+        self.score: Score = score(self.findings, checklist)
+
+    def rectification(self, working_days: int = 20) -> pd.DataFrame:
+        return rectify.rectification_rows(self.findings, self.checklist, self.as_of, working_days)
+
+    def summary(self) -> dict:
+        s = self.score
+        return {
+            "score": s.score, "coverage": s.coverage, "appraisal_share": s.appraisal_share,
+            "appraisal_points": s.appraisal_points, "vetoed": s.vetoed,
+            "failed": [f"{i.item_id} {i.title}" for i in s.items if i.state in ("fail", "partial")],
+        }
+
+    def write(self, out_dir: str | Path) -> dict[str, Path]:
+        """Write report.html, findings.csv, score.json, rectification.xlsx/.csv/.md and the WARC into ``out_dir``."""
+        from .report import write_html
+
+        out = Path(out_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        paths: dict[str, Path] = {}
+        paths["findings"] = out / "findings.csv"
+        rectify.to_csv(self.findings, paths["findings"])
+        paths["score"] = out / "score.json"
+        data = {
+            "checklist": self.checklist.id, "agency": self.checklist.agency, "url": self.snapshot.start_url,
+            "as_of": self.as_of.isoformat(), **self.score.to_json(),
+        }
+        paths["score"].write_text(json.dumps(data, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+        rect = self.rectification()
+        paths["rectification"] = out / "rectification.xlsx"
+        rectify.to_excel(rect, paths["rectification"])
+        rectify.to_csv(rect, out / "rectification.csv")
+        (out / "rectification.md").write_text(rectify.to_markdown(rect), encoding="utf-8")
+        if self.snapshot.warc_path:
+            target = out / "snapshot.warc.gz"
+            if self.snapshot.warc_path.resolve() != target.resolve():
+                shutil.copyfile(self.snapshot.warc_path, target)
+            paths["warc"] = target
+        paths["report"] = write_html(self, out / "report.html")
+        return paths
+
+    # alias matching the notebook idiom in ARCHITECTURE.md
+    report = write
+
+    def _repr_html_(self) -> str:
+        s = self.score
+        head = (f"<h3>政务公开评估：{escape(self.checklist.agency or self.snapshot.start_url)}</h3>"
+                f"<p>总分 <b>{'未测' if s.score is None else f'{s.score:.1f}'}</b>，覆盖率 {s.coverage:.0%}，"
+                f"绩效折算 {s.appraisal_points if s.appraisal_points is not None else '—'} / "
+                f"{s.appraisal_share if s.appraisal_share is not None else '—'} 分</p>")
+        if s.vetoed:
+            head += f"<p style='color:#c62828'>单项否决：{escape(', '.join(s.vetoed))}</p>"
+        cats = pd.DataFrame(s.categories)[["title", "weight", "score", "coverage", "failed_items"]]
+        failed = self.findings[self.findings["status"] == "fail"][["item_id", "item_title", "subject", "message"]]
+        return (head + cats.to_html(index=False, escape=True)
+                + "<h4>不符合</h4>" + failed.head(50).to_html(index=False, escape=True))
+
+    def __repr__(self) -> str:
+        s = self.score
+        counts = {STATUS_LABELS[k]: int((self.findings["status"] == k).sum()) for k in STATUS_LABELS}
+        return f"<Audit {self.snapshot.start_url} score={s.score} coverage={s.coverage:.0%} {counts}>"
+
+
+def audit(snapshot: Snapshot, checklist: Checklist, as_of: dt.date | None = None) -> Audit:
+    """Run every checklist item on ``snapshot``; ``as_of`` defaults to the crawl day."""
+    return Audit(snapshot, checklist, as_of)

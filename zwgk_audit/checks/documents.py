@@ -1,0 +1,193 @@
+"""Document checks: publication within N working days, interpretations linked, metadata complete."""
+from __future__ import annotations
+
+import pandas as pd
+
+from .. import calendar as wd
+from .base import FAIL, NA, PASS, UNVERIFIED, Finding, check
+from .evidence import home_unreachable, norm_name, page_evidence, page_problem
+
+
+def _in_columns(articles: pd.DataFrame, names: list[str]) -> pd.DataFrame:
+    wanted = {norm_name(n) for n in names}
+    if articles.empty:
+        return articles
+    mask = articles["column_path"].map(lambda p: isinstance(p, str) and bool(wanted & {norm_name(x) for x in p.split("/")}))
+    return articles[mask]
+
+
+def _blank(v) -> bool:
+    return v is None or (isinstance(v, float) and pd.isna(v)) or (isinstance(v, str) and not v.strip())
+
+
+@check(
+    "publication_timeliness",
+    title="信息发布及时性",
+    basis="《中华人民共和国政府信息公开条例》（2019年修订）第二十六条：属于主动公开范围的政府信息，"
+          "应当自该政府信息形成或者变更之日起20个工作日内及时公开（条号据 shared/reference/indicators.md，待核对官方文本）",
+    remediation="自成文之日起在规定的工作日时限内公开文件，并准确标注成文日期和发布日期。",
+    params={"max_working_days": 20, "columns": ["政策文件"]},
+    types={"max_working_days": int, "columns": list},
+)
+def publication_timeliness(snapshot, params, ctx) -> list[Finding]:
+    """发布日期 − 成文日期 ≤ ``max_working_days`` 工作日 (official holidays and 调休 counted)."""
+    limit = params["max_working_days"]
+    expected = f"成文后{limit}个工作日内发布"
+    why = home_unreachable(snapshot)
+    if why:
+        return [Finding("、".join(params["columns"]), UNVERIFIED, expected=expected, message=why)]
+    docs = _in_columns(snapshot.articles, params["columns"])
+    if docs.empty:
+        return [Finding("、".join(params["columns"]), NA, expected=expected, message="未发现该类栏目中的文件")]
+    out = []
+    for _, d in docs.iterrows():
+        ev = page_evidence(snapshot, d["url"])
+        formed, published = d["document_date"], d["publish_date"]
+        if _blank(formed) or _blank(published):
+            missing = "成文日期" if _blank(formed) else "发布日期"
+            out.append(Finding(d["url"], UNVERIFIED, expected=expected, message=f"页面未标注{missing}，无法计算时限", **ev))
+            continue
+        try:
+            days = wd.working_days_between(formed, published)
+        except wd.CalendarUnknown as exc:
+            out.append(Finding(d["url"], UNVERIFIED, expected=expected, message=f"工作日历未知(calendar unknown)：{exc}", **ev))
+            continue
+        measured = f"成文{formed:%Y-%m-%d}，发布{published:%Y-%m-%d}，间隔{days}个工作日"
+        if days < 0:
+            out.append(Finding(d["url"], UNVERIFIED, measured=measured, expected=expected,
+                               message="发布日期早于成文日期，日期标注有误，无法判断", **ev))
+        elif days <= limit:
+            out.append(Finding(d["url"], PASS, measured=measured, expected=expected, **ev))
+        else:
+            out.append(Finding(d["url"], FAIL, measured=measured, expected=expected,
+                               message=f"《{d['title']}》超过{limit}个工作日才发布（{days}个工作日）", **ev))
+    return out
+
+
+@check(
+    "interpretation_linked",
+    title="政策解读关联",
+    basis="政策性文件与解读材料同步组织、同步审签、同步部署；门户网站上发布的文件与解读材料应互为链接"
+          "（盘锦市司法局2019年实施方案（二），据盘政公协发〔2019〕1号）；国办秘函〔2019〕19号检查中"
+          "“解读稿未与政策原文做好双向关联”列为问题",
+    remediation="为政策文件发布解读材料，并在文件页与解读页之间互相添加链接（文件页“相关解读”，解读页“原文链接”）。",
+    params={"document_columns": ["政策文件"], "interpretation_columns": ["政策解读"], "mutual": False,
+            "within_days": None, "require_doc_no": True},
+    types={"document_columns": list, "interpretation_columns": list, "mutual": bool,
+           "within_days": (int, type(None)), "require_doc_no": bool},
+)
+def interpretation_linked(snapshot, params, ctx) -> list[Finding]:
+    """Each policy document has a 解读; with ``mutual`` the two link each other; with ``within_days`` the 解读 is timely."""
+    mutual = params["mutual"]
+    expected = "文件与解读互为链接" if mutual else "文件有对应解读"
+    if params["within_days"] is not None:
+        expected += f"，解读在文件发布后{params['within_days']}个工作日内发布"
+    why = home_unreachable(snapshot)
+    if why:
+        return [Finding("政策文件", UNVERIFIED, expected=expected, message=why)]
+    arts = snapshot.articles
+    docs = _in_columns(arts, params["document_columns"])
+    if params["require_doc_no"] and not docs.empty:
+        docs = docs[~docs["doc_no"].map(_blank)]
+    if docs.empty:
+        return [Finding("政策文件", NA, expected=expected, message="未发现需要解读的政策文件（有文号的政策文件）")]
+    interps = _in_columns(arts, params["interpretation_columns"])
+    interps = pd.concat([interps, arts[arts["title"].fillna("").str.contains("解读")]]).drop_duplicates("url")
+    interp_by_url = {r["url"]: r for _, r in interps.iterrows()}
+    back: dict[str, list[str]] = {}
+    for _, i in interps.iterrows():
+        for src in i["source_links"]:
+            back.setdefault(src, []).append(i["url"])
+    out = []
+    for _, d in docs.iterrows():
+        ev = page_evidence(snapshot, d["url"])
+        forward = list(d["interpretation_links"])
+        backward = back.get(d["url"], [])
+        if not forward and not backward:
+            if snapshot.truncated:
+                out.append(Finding(d["url"], UNVERIFIED, expected=expected,
+                                   message="未发现解读，但抓取达到页面上限，无法确认", **ev))
+            else:
+                out.append(Finding(d["url"], FAIL, measured="未发现解读", expected=expected,
+                                   message=f"《{d['title']}》无政策解读", **ev))
+            continue
+        target = forward[0] if forward else backward[0]
+        if target not in interp_by_url:
+            problem = page_problem(snapshot, target)
+            reason = problem[1] if problem else "链接目标不是解读页面"
+            status = FAIL if problem and problem[0] == FAIL else UNVERIFIED
+            out.append(Finding(d["url"], status, measured="文件页有解读链接", expected=expected,
+                               message=f"解读页面无法核验：{reason}", evidence_url=target))
+            continue
+        interp = interp_by_url[target]
+        has_back = d["url"] in interp["source_links"]
+        has_fwd = target in forward
+        measured = f"文件→解读：{'有' if has_fwd else '无'}；解读→文件：{'有' if has_back else '无'}"
+        if mutual and not (has_fwd and has_back):
+            lacking = "文件页未链接解读" if not has_fwd else "解读页未链接原文"
+            out.append(Finding(d["url"], FAIL, measured=measured, expected=expected,
+                               message=f"《{d['title']}》与解读仅单向链接：{lacking}", **ev))
+            continue
+        if params["within_days"] is not None:
+            try:
+                days = wd.working_days_between(d["publish_date"], interp["publish_date"])
+            except (wd.CalendarUnknown, TypeError) as exc:
+                out.append(Finding(d["url"], UNVERIFIED, measured=measured, expected=expected,
+                                   message=f"无法计算解读时限：{exc}", **ev))
+                continue
+            measured += f"；解读晚于文件{days}个工作日"
+            if days > params["within_days"]:
+                out.append(Finding(d["url"], FAIL, measured=measured, expected=expected,
+                                   message=f"《{d['title']}》的解读晚于文件{days}个工作日发布", **ev))
+                continue
+        out.append(Finding(d["url"], PASS, measured=measured, expected=expected, **ev))
+    return out
+
+
+FIELD_LABELS = {"index_no": "索引号", "publisher": "发布机构", "doc_no": "文号", "document_date": "成文日期",
+                "publish_date": "发布日期", "validity": "有效性"}
+
+
+@check(
+    "metadata_complete",
+    title="政府信息元数据完整性",
+    basis="政府信息公开目录规范（如《政府信息公开目录系统实施指引（试行）》，文本待核对）：主动公开信息应标注索引号、发布机构、"
+          "成文日期、发布日期等要素（文号依文件实际情况标注）",
+    remediation="补全文件页面的索引号、发布机构、成文日期、发布日期等元数据。",
+    params={"columns": ["政策文件"], "fields": ["index_no", "publisher", "document_date", "publish_date"]},
+    types={"columns": list, "fields": list},
+)
+def metadata_complete(snapshot, params, ctx) -> list[Finding]:
+    """Documents in ``columns`` show every field in ``fields`` with a value (文号 is not required by default)."""
+    fields = params["fields"]
+    expected = "、".join(FIELD_LABELS.get(f, f) for f in fields) + "齐全"
+    why = home_unreachable(snapshot)
+    if why:
+        return [Finding("、".join(params["columns"]), UNVERIFIED, expected=expected, message=why)]
+    docs = _in_columns(snapshot.articles, params["columns"])
+    if docs.empty:
+        return [Finding("、".join(params["columns"]), NA, expected=expected, message="未发现该类栏目中的文件")]
+    out = []
+    for _, d in docs.iterrows():
+        missing = [FIELD_LABELS.get(f, f) for f in fields if _blank(d.get(f))]
+        ev = page_evidence(snapshot, d["url"])
+        if missing:
+            out.append(Finding(d["url"], FAIL, measured="缺少" + "、".join(missing), expected=expected,
+                               message=f"《{d['title']}》未标注{'、'.join(missing)}", **ev))
+        else:
+            out.append(Finding(d["url"], PASS, measured="要素齐全", expected=expected, **ev))
+    return out
+
+
+@check(
+    "manual",
+    title="人工核查事项",
+    basis="工作要点/实施方案所列任务中无法由网站抓取自动判断的事项",
+    remediation="由评估人员对照任务要求人工核查并记录结果。",
+    params={"how": ""},
+    types={"how": str},
+)
+def manual(snapshot, params, ctx) -> list[Finding]:
+    """Always ``unverified``: the task needs a person (meetings held, training given, …)."""
+    how = params.get("how") or "需人工核查"
+    return [Finding("人工核查", UNVERIFIED, message=f"需人工核查：{how}")]

@@ -1,0 +1,87 @@
+"""Site-wide checks: broken links (错链/死链) and footer identity (网站标识码, ICP备案, 公安备案)."""
+from __future__ import annotations
+
+import pandas as pd
+
+from .base import FAIL, PASS, UNVERIFIED, Finding, check
+from .evidence import home_unreachable, page_evidence, page_problem
+
+
+@check(
+    "links_valid",
+    title="首页及栏目页链接可用性",
+    basis="国办秘函〔2019〕19号《政府网站与政务新媒体检查指标》：首页及栏目页存在错链、断链（死链）的，按个数扣分",
+    remediation="修复或删除无法访问的链接，定期开展链接可用性检测。",
+    params={"pages": "home_and_columns"},
+    types={"pages": str},
+)
+def links_valid(snapshot, params, ctx) -> list[Finding]:
+    """Every same-site link on the home page and column pages leads to a page that answers (HTTP < 400).
+
+    Links to other sites are not fetched by this version of the crawler; they
+    are reported together as one ``unverified`` finding so nobody mistakes
+    silence for a pass.
+    """
+    why = home_unreachable(snapshot)
+    if why:
+        return [Finding("首页及栏目页链接", UNVERIFIED, message=why)]
+    pages = snapshot.pages
+    sources = {snapshot.start_url}
+    if params["pages"] == "home_and_columns":
+        sources |= set(pages.loc[pages["kind"] == "list", "url"])
+    links = snapshot.links[snapshot.links["from_url"].isin(sources)]
+    out: list[Finding] = []
+    external: set[str] = set()
+    for url, grp in links.groupby("to_url", sort=True):
+        if not snapshot.in_scope(url):
+            external.add(url)
+            continue
+        row = snapshot.page(url)
+        if row is None:
+            continue  # attachments and other files this crawler does not fetch
+        if row["kind"] == "robots_blocked":
+            continue  # not ours to request; robots.txt findings are reported where they matter
+        problem = page_problem(snapshot, url)
+        source = grp["from_url"].iloc[0]
+        text = grp["text"].iloc[0]
+        if problem is None:
+            out.append(Finding(url, PASS, measured=f"HTTP {int(row['status'])}", expected="可正常访问",
+                               **page_evidence(snapshot, url)))
+        else:
+            status, reason = problem
+            out.append(Finding(url, status, measured=reason, expected="可正常访问",
+                               message=f"“{text}”链接（位于 {source}）{reason}", **page_evidence(snapshot, url)))
+    if external:
+        out.append(Finding(f"外部链接（{len(external)}个）", UNVERIFIED, expected="可正常访问",
+                           message=f"本版本不访问外部网站，{len(external)}个外部链接未检测"))
+    return out
+
+
+IDENTITY = {"site_code": "网站标识码", "icp": "ICP备案编号", "psb": "公安机关备案标识"}
+
+
+@check(
+    "site_identity",
+    title="网站标识（网站标识码、ICP备案、公安备案）",
+    basis="《政府网站发展指引》（国办发〔2017〕47号）：政府网站页面底部功能区应列明网站标识码、ICP备案编号、公安机关备案标识等",
+    remediation="在网站页面底部功能区补充网站标识码、ICP备案编号和公安机关备案标识。",
+    params={"fields": ["site_code", "icp", "psb"]},
+    types={"fields": list},
+)
+def site_identity(snapshot, params, ctx) -> list[Finding]:
+    """The home page footer shows each identity in ``fields``."""
+    why = home_unreachable(snapshot)
+    if why:
+        return [Finding("首页底部标识", UNVERIFIED, message=why)]
+    home = snapshot.page(snapshot.start_url)
+    ev = page_evidence(snapshot, snapshot.start_url)
+    out = []
+    for field in params["fields"]:
+        label = IDENTITY.get(field, field)
+        value = home.get(field)
+        if value is None or (isinstance(value, float) and pd.isna(value)) or not str(value).strip():
+            out.append(Finding(label, FAIL, measured="未找到", expected=f"页面底部标注{label}",
+                               message=f"首页未标注{label}", **ev))
+        else:
+            out.append(Finding(label, PASS, measured=str(value), expected=f"页面底部标注{label}", **ev))
+    return out

@@ -1,0 +1,171 @@
+"""zwgk-audit: thin commands over the library (demo, audit, serve-sample)."""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+import time
+from pathlib import Path
+
+REPO_CHECKLISTS = Path(__file__).resolve().parent.parent / "checklists"
+DEMO_CHECKLISTS = ["baseline.yaml", "panjin-sfj-2019.yaml"]
+
+
+def _checklist_path(name: str) -> Path:
+    p = Path(name)
+    if p.exists() or p.is_absolute():
+        return p
+    for base in (Path("checklists"), REPO_CHECKLISTS):
+        if (base / name).exists():
+            return base / name
+    return p
+
+
+def _load_checklists(names: list[str]):
+    from .checklist import load_checklist
+
+    lists = [load_checklist(_checklist_path(n)) for n in names]
+    return lists[0].merge(*lists[1:]) if len(lists) > 1 else lists[0]
+
+
+def _print_summary(audit, paths: dict) -> None:
+    s = audit.score
+    print(f"评估对象 {audit.snapshot.start_url}  清单 {audit.checklist.id}")
+    print(f"总分 score: {'未测' if s.score is None else f'{s.score:.1f}'} / 100   测量覆盖率 coverage: {s.coverage:.0%}")
+    if s.appraisal_share is not None:
+        pts = "—" if s.appraisal_points is None else f"{s.appraisal_points:.2f}"
+        print(f"绩效考核折算 appraisal points: {pts} / {s.appraisal_share:g}")
+    if s.vetoed:
+        print(f"单项否决 veto: {', '.join(s.vetoed)}")
+    failed = [i for i in s.items if i.state in ("fail", "partial")]
+    print(f"不符合项目 failed items: {len(failed)}")
+    for i in failed:
+        print(f"  - {i.item_id} {i.title}（{i.failed}处不符合）")
+    unmeasured = [i for i in s.items if i.state == "unmeasured"]
+    if unmeasured:
+        print(f"无法核验项目 unverified items: {len(unmeasured)}（{', '.join(i.item_id for i in unmeasured)}）")
+    print("输出 outputs:")
+    for name, p in paths.items():
+        print(f"  {name}: {p}")
+
+
+def cmd_demo(args) -> int:
+    from .audit import audit
+    from .crawl.crawler import crawl
+    from .sample import DEMO_DEFECTS, SampleConfig, SampleServer, generate
+
+    out = Path(args.out)
+    portal = generate(SampleConfig(seed=args.seed, as_of=dt.date.today(), defects=DEMO_DEFECTS))
+    checklist = _load_checklists(DEMO_CHECKLISTS)
+    with SampleServer(portal) as srv:
+        print(f"示例门户 sample portal: {srv.url}（已植入缺陷 {len(portal.manifest['defects'])} 处）")
+        t0 = time.monotonic()
+        snap = crawl(srv.url, out=out, rate=0, max_pages=args.max_pages)
+        print(f"抓取 crawled {len(snap.pages)} pages in {time.monotonic() - t0:.1f}s")
+    a = audit(snap, checklist)
+    paths = a.write(out)
+    (out / "manifest.json").write_text(__import__("json").dumps(portal.manifest, ensure_ascii=False, indent=2),
+                                       encoding="utf-8")
+    _print_summary(a, paths)
+    return 0
+
+
+def cmd_audit(args) -> int:
+    from .audit import audit
+    from .crawl.crawler import crawl
+    from .snapshot import Snapshot
+
+    checklist = _load_checklists(args.checklist)
+    out = Path(args.out)
+    if args.target.startswith(("http://", "https://")):
+        snap = crawl(args.target, out=out, max_pages=args.max_pages, rate=args.rate, contact=args.contact,
+                     extra_hosts=tuple(args.extra_host or ()), verify_tls=not args.insecure)
+    else:
+        snap = Snapshot.load(args.target)
+    as_of = dt.date.fromisoformat(args.as_of) if args.as_of else None
+    a = audit(snap, checklist, as_of=as_of)
+    paths = a.write(out)
+    _print_summary(a, paths)
+    return 0
+
+
+def cmd_serve_sample(args) -> int:
+    import json
+
+    from .sample import DEMO_DEFECTS, Defects, SampleConfig, SampleServer, generate
+
+    defects = DEMO_DEFECTS if args.demo_defects else Defects.from_pairs(args.plant or [])
+    as_of = dt.date.fromisoformat(args.as_of) if args.as_of else dt.date.today()
+    portal = generate(SampleConfig(seed=args.seed, as_of=as_of, encoding=args.encoding, defects=defects))
+    if args.manifest:
+        Path(args.manifest).write_text(json.dumps(portal.manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+    srv = SampleServer(portal, port=args.port).start()
+    print(f"sample portal on {srv.url}" + (f" and {srv.url_v6}" if srv.url_v6 else "") + " — Ctrl-C to stop", flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        srv.stop()
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="zwgk-audit",
+        description="政务公开第三方评估：按检查清单抓取政府网站、保存WARC证据、逐项检查、评分并生成整改清单和报告。",
+    )
+    sub = p.add_subparsers(dest="command", required=True)
+
+    d = sub.add_parser("demo", help="start the bundled sample portal with planted defects, audit it, write reports",
+                       description="启动内置示例门户（植入若干缺陷），抓取并按基线清单和盘锦市司法局2019年方案清单评估，"
+                                   "输出 report.html、findings.csv、score.json、rectification.xlsx 和 WARC。")
+    d.add_argument("--out", default="reports/demo", help="output directory (default: reports/demo)")
+    d.add_argument("--seed", type=int, default=2026, help="sample portal seed (default 2026)")
+    d.add_argument("--max-pages", type=int, default=1000)
+    d.set_defaults(func=cmd_demo)
+
+    a = sub.add_parser("audit", help="audit a portal URL or a saved snapshot against one or more checklists",
+                       description="评估一个网站（URL）或已保存的快照（WARC 或其目录）。多个 -c 清单合并（基线 + 年度方案）。")
+    a.add_argument("target", help="portal URL (http/https) or path to snapshot.warc.gz / its directory")
+    a.add_argument("-c", "--checklist", action="append", required=True, help="checklist YAML; repeat to merge")
+    a.add_argument("-o", "--out", required=True, help="output directory")
+    a.add_argument("--max-pages", type=int, default=500)
+    a.add_argument("--rate", type=float, default=1.0, help="requests per second per host (default 1)")
+    a.add_argument("--contact", help="e-mail added to the User-Agent so webmasters can reach you")
+    a.add_argument("--extra-host", action="append", help="another host in the portal's scope (e.g. the 信息公开 platform)")
+    a.add_argument("--insecure", action="store_true", help="read pages despite TLS errors (the TLS failure is still recorded)")
+    a.add_argument("--as-of", help="judge as of this date (YYYY-MM-DD); default: the crawl day")
+    a.set_defaults(func=cmd_audit)
+
+    s = sub.add_parser("serve-sample", help="serve the sample portal on loopback for exploring",
+                       description="在本机回环地址上运行示例门户。--plant key=value 植入缺陷，如 late_documents=2、"
+                                   "missing_columns=政府信息公开年报；--manifest 写出植入清单。")
+    s.add_argument("--port", type=int, default=8000)
+    s.add_argument("--seed", type=int, default=2026)
+    s.add_argument("--as-of", help="the portal's 'today' (YYYY-MM-DD)")
+    s.add_argument("--encoding", choices=["utf-8", "gbk"], default="utf-8")
+    s.add_argument("--plant", action="append", metavar="KEY=VALUE", help="plant a defect (repeatable)")
+    s.add_argument("--demo-defects", action="store_true", help="plant the demo's set of defects")
+    s.add_argument("--manifest", help="write the manifest of planted defects to this JSON file")
+    s.set_defaults(func=cmd_serve_sample)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    from .checklist import ChecklistError
+
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except ChecklistError as exc:
+        print(f"zwgk-audit: {exc}", file=sys.stderr)
+        return 2
+    except (FileNotFoundError, ValueError) as exc:
+        print(f"zwgk-audit: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,42 @@
+"""HTML reports (Jinja2, autoescaped: nothing scraped is trusted) with matplotlib charts."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from markupsafe import Markup, escape
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from ..checks import STATUS_LABELS
+from ..scoring import VETO_CAP
+from .charts import category_chart, cjk_font, status_chart
+
+__all__ = ["render_html", "cjk_font"]
+
+
+def _nl2br(value) -> Markup:
+    """Escape first, then keep line breaks: scraped text never becomes markup."""
+    return Markup("<br>").join(escape(str(value)).split("\n"))
+
+
+def _env() -> Environment:
+    env = Environment(loader=PackageLoader("zwgk_audit", "report/templates"),
+                      autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
+    env.filters["nl2br"] = _nl2br
+    return env
+
+
+def render_html(audit) -> str:
+    counts = {STATUS_LABELS[s]: int((audit.findings["status"] == s).sum()) for s in STATUS_LABELS}
+    return _env().get_template("report.html").render(
+        checklist=audit.checklist, snapshot=audit.snapshot, score=audit.score, findings=audit.findings,
+        rectification=audit.rectification(), as_of=audit.as_of, labels=STATUS_LABELS, veto_cap=f"{VETO_CAP:g}",
+        category_png=category_chart(audit.score.categories), status_png=status_chart(counts),
+        snapshot_summary=audit.snapshot.summary(),
+        warc_name=Path(audit.snapshot.warc_path).name if audit.snapshot.warc_path else "无",
+    )
+
+
+def write_html(audit, path: str | Path) -> Path:
+    p = Path(path)
+    p.write_text(render_html(audit), encoding="utf-8")
+    return p
