@@ -63,7 +63,7 @@ def column_present(snapshot, params, ctx) -> list[Finding]:
                         message="抓取达到页面上限，未找到该栏目但无法确认其不存在")]
     return [Finding(subject, FAIL, measured="未找到该栏目", expected=expected,
                     message=f"网站未开设“{subject}”栏目（抓取全部 {len(snapshot.pages)} 个页面未见）",
-                    evidence_url=snapshot.start_url)]
+                    **page_evidence(snapshot, snapshot.start_url))]
 
 
 @check(

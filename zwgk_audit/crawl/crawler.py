@@ -57,8 +57,10 @@ class _Robots:
                 parser.parse(text.splitlines())
             elif f.status is not None and 400 <= f.status < 500:
                 parser.allow_all = True  # RFC 9309: no robots.txt means no restriction
+            elif f.status is not None:
+                parser.disallow_all = True  # robots.txt answering 5xx: RFC 9309 says assume full disallow
             else:
-                parser.disallow_all = True  # unreachable robots.txt: RFC 9309 says assume full disallow
+                parser.allow_all = True  # host not answering at all: the page fetches will record that
             self.parsers[origin] = parser
         parser = self.parsers[origin]
         return parser.can_fetch(self.fetcher.config.ua, url) if parser else True

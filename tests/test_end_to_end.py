@@ -1,0 +1,122 @@
+"""The sample portal's manifest is the ground truth: every planted defect is found, nothing else fails."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from zwgk_audit.audit import audit
+from zwgk_audit.sample import Defects, SampleConfig, generate
+from zwgk_audit.snapshot import Snapshot
+
+from .conftest import AS_OF, crawl_portal
+
+
+def _subject_key(defect: dict) -> str:
+    """What the finding's subject ends with for this defect."""
+    return defect["subject"]
+
+
+def assert_matches_manifest(a, manifest):
+    failed = a.findings[a.findings["status"] == "fail"]
+    planted = manifest["defects"]
+    # found when planted
+    for d in planted:
+        mine = failed[failed["check"] == d["check"]]
+        if d["type"] == "no_footer_identity":  # one failure per missing identity, subjects are their names
+            assert len(mine) == len(d["detail"]["missing"]), mine
+            continue
+        hit = mine["subject"].map(lambda s: s.endswith(_subject_key(d)) or s == d["subject"])
+        assert hit.any(), f"planted {d['type']} {d['subject']} not found by {d['check']}"
+    # silent when not planted: each failing subject belongs to a planted defect of that check
+    for _, f in failed.iterrows():
+        own = [d for d in planted if d["check"] == f["check"]]
+        if f["check"] == "site_identity":
+            assert own, f"unexpected site_identity failure: {f['message']}"
+            continue
+        assert any(f["subject"].endswith(d["subject"]) for d in own), f"false positive: {f['check']} {f['subject']} {f['message']}"
+
+
+def test_clean_portal_has_no_failed_finding(clean_snapshot, checklist):
+    a = audit(clean_snapshot, checklist, as_of=AS_OF)
+    failed = a.findings[a.findings["status"] == "fail"]
+    assert failed.empty, failed[["item_id", "subject", "message"]].to_string()
+    # the three core checks really measured something (not all unverified / n/a)
+    for check in ("column_present", "publication_timeliness", "interpretation_linked"):
+        st = a.findings[a.findings["check"] == check]["status"]
+        assert (st == "pass").sum() >= 1 and (st == "unverified").sum() == 0, check
+    assert a.score.score == 100.0
+    assert a.score.coverage < 1.0  # the manual IPv6 item is unmeasured, and says so
+    assert a.findings[a.findings["check"] == "manual"]["status"].eq("unverified").all()
+
+
+def test_every_planted_defect_is_found(defect_snapshot, defect_portal, checklist):
+    a = audit(defect_snapshot, checklist, as_of=AS_OF)
+    assert_matches_manifest(a, defect_portal.manifest)
+    late = a.findings[(a.findings["check"] == "publication_timeliness") & (a.findings["status"] == "fail")]
+    assert late["item_id"].unique().tolist() == ["B-TIME-01"]
+    assert late["measured"].str.contains("工作日").all()
+    assert 0 < a.score.score < 100
+    assert a.score.appraisal_points == pytest.approx(4 * a.score.score / 100, abs=1e-3)
+
+
+@pytest.mark.parametrize("defects", [
+    Defects(missing_columns=["政策解读", "政府信息公开指南"], no_footer_identity=True),
+    Defects(empty_columns=["政策解读"], stale_columns=["政务动态"], late_documents=4),
+    Defects(interpretations_one_way=5, broken_links=1, incomplete_metadata=3),
+])
+def test_other_defect_mixes_gbk(defects, checklist, tmp_path):
+    portal = generate(SampleConfig(seed=21, as_of=AS_OF, encoding="gbk", defects=defects))
+    snap, _ = crawl_portal(portal, tmp_path)
+    ok = snap.pages[snap.pages["status"] == 200]
+    assert ok["encoding"].dropna().eq("gb18030").all()
+    a = audit(snap, checklist, as_of=AS_OF)
+    assert_matches_manifest(a, portal.manifest)
+    if "政策解读" in defects.missing_columns + defects.empty_columns:
+        # with no interpretations at all, every policy document lacks one, and the manifest says so
+        failed = a.findings[(a.findings["item_id"] == "B-INTP-01") & (a.findings["status"] == "fail")]
+        assert len(failed) == len(portal.manifest["documents"])
+
+
+def test_replayed_snapshot_gives_identical_tables_and_findings(defect_snapshot, checklist):
+    again = Snapshot.load(defect_snapshot.warc_path)
+    for name in ("pages", "columns", "entries", "articles", "links"):
+        pd.testing.assert_frame_equal(getattr(defect_snapshot, name).astype(str), getattr(again, name).astype(str))
+    a1 = audit(defect_snapshot, checklist, as_of=AS_OF)
+    a2 = audit(again, checklist, as_of=AS_OF)
+    pd.testing.assert_frame_equal(a1.findings, a2.findings)
+    assert a1.score.to_json() == a2.score.to_json()
+    # every finding that names evidence points at a WARC record
+    ev = a1.findings[(a1.findings["evidence_url"] != "") & (a1.findings["status"] == "fail")]
+    assert ev["warc_record_id"].str.startswith("<urn:uuid:").all()
+
+
+def test_robots_blocked_column_is_unverified_not_missing(checklist, tmp_path):
+    portal = generate(SampleConfig(seed=3, as_of=AS_OF))
+    portal.pages["/robots.txt"].body += "Disallow: /zfxxgk/ndbg/\n"
+    snap, _ = crawl_portal(portal, tmp_path)
+    a = audit(snap, checklist, as_of=AS_OF)
+    f = a.findings[a.findings["item_id"] == "B-PLAT-04"].iloc[0]
+    assert f["status"] == "unverified"
+    assert "robots.txt" in f["message"]
+
+
+def test_page_cap_makes_absence_unverified(checklist, tmp_path):
+    portal = generate(SampleConfig(seed=3, as_of=AS_OF))
+    snap, _ = crawl_portal(portal, tmp_path, max_pages=3)
+    assert snap.truncated
+    a = audit(snap, checklist, as_of=AS_OF)
+    assert not (a.findings["check"].eq("column_present") & a.findings["status"].eq("fail")).any()
+
+
+def test_unreachable_portal_is_unverified_with_zero_coverage(checklist, tmp_path):
+    from zwgk_audit.crawl.crawler import crawl
+    import socket
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    snap = crawl(f"http://127.0.0.1:{port}/", out=tmp_path, rate=0, retries=0, connect_timeout=1)
+    assert snap.pages["kind"].eq("error").all()
+    a = audit(snap, checklist, as_of=AS_OF)
+    assert set(a.findings["status"]) == {"unverified"}
+    assert a.score.score is None and a.score.coverage == 0.0
