@@ -16,6 +16,18 @@ def _in_columns(articles: pd.DataFrame, names: list[str]) -> pd.DataFrame:
     return articles[mask]
 
 
+def _documents(snapshot, columns: list[str], expected: str) -> tuple[pd.DataFrame, list[Finding]]:
+    """Documents in ``columns``, or the one finding that says why none can be judged."""
+    subject = "、".join(columns)
+    why = home_unreachable(snapshot)
+    if why:
+        return snapshot.articles.iloc[0:0], [Finding(subject, UNVERIFIED, expected=expected, message=why)]
+    docs = _in_columns(snapshot.articles, columns)
+    if docs.empty:
+        return docs, [Finding(subject, NA, expected=expected, message="未发现该类栏目中的文件")]
+    return docs, []
+
+
 def _blank(v) -> bool:
     return v is None or (isinstance(v, float) and pd.isna(v)) or (isinstance(v, str) and not v.strip())
 
@@ -33,12 +45,9 @@ def publication_timeliness(snapshot, params, ctx) -> list[Finding]:
     """发布日期 − 成文日期 ≤ ``max_working_days`` 工作日 (official holidays and 调休 counted)."""
     limit = params["max_working_days"]
     expected = f"成文后{limit}个工作日内发布"
-    why = home_unreachable(snapshot)
-    if why:
-        return [Finding("、".join(params["columns"]), UNVERIFIED, expected=expected, message=why)]
-    docs = _in_columns(snapshot.articles, params["columns"])
-    if docs.empty:
-        return [Finding("、".join(params["columns"]), NA, expected=expected, message="未发现该类栏目中的文件")]
+    docs, cannot = _documents(snapshot, params["columns"], expected)
+    if cannot:
+        return cannot
     out = []
     for _, d in docs.iterrows():
         ev = page_evidence(snapshot, d["url"])
@@ -161,12 +170,9 @@ def metadata_complete(snapshot, params, ctx) -> list[Finding]:
     """Documents in ``columns`` show every field in ``fields`` with a value (文号 is not required by default)."""
     fields = params["fields"]
     expected = "、".join(FIELD_LABELS.get(f, f) for f in fields) + "齐全"
-    why = home_unreachable(snapshot)
-    if why:
-        return [Finding("、".join(params["columns"]), UNVERIFIED, expected=expected, message=why)]
-    docs = _in_columns(snapshot.articles, params["columns"])
-    if docs.empty:
-        return [Finding("、".join(params["columns"]), NA, expected=expected, message="未发现该类栏目中的文件")]
+    docs, cannot = _documents(snapshot, params["columns"], expected)
+    if cannot:
+        return cannot
     out = []
     for _, d in docs.iterrows():
         missing = [FIELD_LABELS.get(f, f) for f in fields if _blank(d.get(f))]
