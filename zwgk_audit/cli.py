@@ -165,6 +165,9 @@ def main(argv: list[str] | None = None) -> int:
     except (FileNotFoundError, ValueError) as exc:
         print(f"zwgk-audit: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # output piped into head(1): the work is done and written
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":
