@@ -1,10 +1,15 @@
-"""Read one HTML page of a government portal into plain facts.
+"""Read one HTML page of a government portal into plain facts (lxml, no HTTP).
 
-No HTTP here: a page's text and URL in, a :class:`PageFacts` out. The
-heuristics follow what the common CMSs print (TRS WCM, 开普云 ucap, 大汉
-Hanweb): the 当前位置 breadcrumb, ``meta ColumnName``/``ArticleTitle``/``PubDate``,
-metadata tables labelled 索引号 / 发布机构 / 文号 / 成文日期 / 发布日期, lists of
-dated links, ``createPageHTML`` and 下一页 pagination, 相关解读 / 原文链接 lines.
+A page's text and URL in, a :class:`PageFacts` out. The heuristics follow
+what the common CMSs print (TRS WCM, 开普云 ucap, 大汉 Hanweb, 集约化
+platforms): the 当前位置 breadcrumb, ``meta ColumnName``/``ArticleTitle``/
+``PubDate``, metadata blocks labelled 索引号 / 发布机构 / 文号 / 成文日期 /
+发布日期, lists of dated links, ``createPageHTML`` and 下一页 pagination, and
+相关解读 / 原文链接 lines. What a page *visibly shows* wins over hidden meta
+tags (a republished page keeps its visible 发布日期).
+
+This is the hot path of crawling and replay, so it uses lxml directly;
+BeautifulSoup stays available for user-written profiles.
 """
 from __future__ import annotations
 
@@ -13,48 +18,57 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
-from bs4 import BeautifulSoup, NavigableString, Tag
+import lxml.html
+from lxml import etree
 
 from .dates import parse_date
 from .urls import canonical
 
-NAV_HINT = re.compile(r"nav|menu|side|left|header|footer|position|crumb|location|xxgk-nav|sub-columns|column-title", re.I)
-PAGER_TEXT = re.compile(r"^\s*(下一页|下页|后一页|尾页|末页|上一页|上页|首页|\d{1,4}|>|>>|»)\s*$")
-PAGER_CLASS = re.compile(r"page|pager|pagination|fenye", re.I)
+NAV_HINT = re.compile(r"nav|menu|side|left|header|footer|position|crumb|location|xxgk-nav|sub-columns|column-title"
+                      r"|dqwz|bread|topbar|top-bar|foot|copyright", re.I)
+PAGER_TEXT = re.compile(r"^\s*(下一页|下页|后一页|尾页|末页|上一页|上页|前一页|首页|\d{1,4}|>|>>|»|›)\s*$")
+PAGER_HINT = re.compile(r"page|pager|pagination|fenye|pagelist", re.I)
 NEXT_TEXT = {"下一页", "下页", "后一页", "尾页", "末页"}
 CREATE_PAGE = re.compile(r"createPageHTML\(\s*(\d+)\s*,\s*(\d+)\s*,\s*[\"']([^\"']+)[\"']\s*,\s*[\"']([^\"']+)[\"']")
-BREAD_LABEL = re.compile(r"^\s*(当前位置|您的位置|您现在的位置|所在位置|当前位置是)\s*[:：]?\s*")
-BREAD_SPLIT = re.compile(r"\s*(?:>|＞|›|»|→|/|\\|>>)\s*")
-HOME_NAMES = {"首页", "网站首页", "主页", "门户首页"}
-TAIL_NAMES = {"正文", "详情", "详细信息", "内容", "信息详情", "文章详情"}
+PAGE_VARS = re.compile(r"var\s+(?:countPage|pageCount|totalPage|m_nRecordCount_pages)\s*=\s*(\d+)")
+BREAD_LABEL = re.compile(r"^\s*[^>：:\s]{0,8}位置\s*(?:是)?\s*[:：]?\s*")
+BREAD_SPLIT = re.compile(r"\s*(?:>>|>|＞|›|»|→|/|\\)\s*")
+HOME_NAMES = {"首页", "网站首页", "主页", "门户首页", "Home"}
+TAIL_NAMES = {"正文", "详情", "详细信息", "内容", "信息详情", "文章详情", "浏览文章", "详细内容"}
 DATE_IN_TEXT = re.compile(r"(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}")
+TITLE_SPLIT = re.compile(r"\s*(?:__|_|\||｜|-{1,2}|—{1,2}|–)\s*")
 
-META_LABELS: dict[str, re.Pattern] = {
-    "index_no": re.compile(r"索\s*引\s*号"),
-    "publisher": re.compile(r"发\s*布\s*机\s*构|发文机关|发文单位|公开责任部门"),
-    "doc_no": re.compile(r"^\s*(文\s*号|发文字号)"),
-    "document_date": re.compile(r"成\s*文\s*日\s*期|发\s*文\s*日\s*期|生\s*成\s*日\s*期|印发日期"),
-    "publish_date": re.compile(r"发\s*布\s*日\s*期|发\s*布\s*时\s*间|公开日期|发文时间"),
-    "validity": re.compile(r"有\s*效\s*性|效力状态|时效性"),
-}
+# label → field; order matters: specific labels before the generic 日期
+META_LABELS: list[tuple[str, re.Pattern]] = [
+    ("index_no", re.compile(r"^\s*索\s*引\s*号")),
+    ("publisher", re.compile(r"^\s*(发\s*布\s*机\s*构|发文机关|发文单位|发布单位|公开责任部门|责任部门|制发机关)")),
+    ("doc_no", re.compile(r"^\s*(文\s*号|发文字号|发文文号)")),
+    ("document_date", re.compile(r"^\s*(成\s*文\s*日\s*期|成文时间|发\s*文\s*日\s*期|生\s*成\s*日\s*期|印发日期)")),
+    ("publish_date", re.compile(r"^\s*(发\s*布\s*日\s*期|发\s*布\s*时\s*间|公开日期|公开时间|发文时间|发布于|时\s*间|日\s*期)")),
+    ("validity", re.compile(r"^\s*(有\s*效\s*性|效力状态|时效性|是否有效)")),
+]
 ANY_LABEL = re.compile(
-    r"\s*(索\s*引\s*号|发\s*布\s*机\s*构|发文机关|发文单位|文\s*号|发文字号|成\s*文\s*日\s*期|发\s*文\s*日\s*期|生\s*成\s*日\s*期"
-    r"|发\s*布\s*日\s*期|发\s*布\s*时\s*间|有\s*效\s*性|主\s*题\s*分\s*类|标\s*题|分\s*类)\s*[:：]"
+    r"^\s*(索\s*引\s*号|发\s*布\s*机\s*构|发文机关|发文单位|发布单位|文\s*号|发文字号|成\s*文\s*日\s*期|发\s*文\s*日\s*期"
+    r"|生\s*成\s*日\s*期|发\s*布\s*日\s*期|发\s*布\s*时\s*间|有\s*效\s*性|主\s*题\s*分\s*类|标\s*题|名\s*称|分\s*类"
+    r"|公开方式|公开范围|公开时限|主\s*题\s*词|来\s*源|信息来源)\s*[:：]"
 )
-INTERP_LABEL = re.compile(r"解读")
-SOURCE_LABEL = re.compile(r"原文|相关文件|政策文件|文件链接|关联文件")
-ATTACHMENT_EXT = re.compile(r"\.(pdf|docx?|xlsx?|wps|ofd|zip|rar|7z|et|txt|csv)$", re.I)
+VALUE_STOP = re.compile(r"\s{2,}|\u3000|来源[:：]|信息来源|阅读|字体|字号|浏览|点击|访问量|作者[:：]|【|\[打印|分享")
+INTERP_LABEL = re.compile(r"(相关|政策|图文|图解|文字|视频|配套|关联)?解读")
+SOURCE_LABEL = re.compile(r"原文链接|政策原文|文件原文|相关文件|相关政策|原文件|关联文件|查看原文|^原文")
+ATTACHMENT_EXT = re.compile(r"\.(pdf|docx?|xlsx?|wps|ofd|zip|rar|7z|et|txt|csv|pptx?)$", re.I)
 
 SITE_CODE = re.compile(r"(?:政府)?网站标识码\s*[:：]?\s*([A-Za-z0-9]{10})")
 ICP = re.compile(r"[\u4e00-\u9fa5]ICP\s*[备證证]\s*\d+\s*号(?:\s*-\s*\d+)?")
 PSB = re.compile(r"[\u4e00-\u9fa5]公网安备\s*\d+\s*号?")
+XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+EARLY_CLOSE = re.compile(r"</(?:html|body)\s*>", re.I)  # included fragments close the page early; libxml2 then drops the rest
 
 
 @dataclass
 class Link:
     url: str
     text: str
-    kind: str  # nav | pager | entry | body | other
+    kind: str  # nav | pager | list | interpretation | original | attachment | body
 
 
 @dataclass
@@ -71,43 +85,53 @@ class PageFacts:
     identity: dict[str, str | None] = field(default_factory=dict)
 
 
-def _in_nav(tag: Tag) -> bool:
-    for parent in [tag, *tag.parents]:
-        if not isinstance(parent, Tag):
+def _clean(s: str | None) -> str:
+    return re.sub(r"\s+", " ", s or "").strip()
+
+
+def _text(el) -> str:
+    return _clean(el.text_content()) if el is not None else ""
+
+
+def _hint(el) -> str:
+    return f"{el.get('class') or ''} {el.get('id') or ''}"
+
+
+def parse_html(html: str):
+    html = EARLY_CLOSE.sub("", XML_DECL.sub("", html or "", count=1))
+    try:
+        return lxml.html.document_fromstring(html or "<html></html>")
+    except (etree.ParserError, ValueError):
+        return lxml.html.document_fromstring("<html><body></body></html>")
+
+
+def _nav_elements(doc) -> set:
+    """Every element inside navigation, header, footer, breadcrumb or sidebar containers."""
+    inside: set = set()
+    for el in doc.iter():
+        if not isinstance(el.tag, str) or el in inside:
             continue
-        if parent.name in {"nav", "header", "footer"}:
-            return True
-        ident = " ".join(parent.get("class") or []) + " " + (parent.get("id") or "")
-        if ident.strip() and NAV_HINT.search(ident):
-            return True
-    return False
+        if el.tag in ("nav", "header", "footer") or NAV_HINT.search(_hint(el)):
+            inside.update(x for x in el.iter() if isinstance(x.tag, str))
+    return inside
 
 
-def _in_pager(tag: Tag) -> bool:
-    for parent in tag.parents:
-        if isinstance(parent, Tag):
-            ident = " ".join(parent.get("class") or []) + " " + (parent.get("id") or "")
-            if PAGER_CLASS.search(ident):
-                return True
-    return False
-
-
-def _text(tag: Tag | NavigableString | None) -> str:
-    if tag is None:
-        return ""
-    s = tag.get_text(" ", strip=True) if isinstance(tag, Tag) else str(tag)
-    return re.sub(r"\s+", " ", s).strip()
-
-
-def _breadcrumb(soup: BeautifulSoup) -> tuple[str, ...]:
-    for node in soup.find_all(string=BREAD_LABEL):
-        holder = node.parent
-        # climb until the holder contains the crumb links
+def _breadcrumb(doc) -> tuple[str, ...]:
+    holders = []
+    for node in doc.xpath("//body//text()[contains(., '位置')]"):
+        if BREAD_LABEL.match(node) and len(node.strip()) < 20:
+            holders.append(node.getparent())
+    for el in doc.iter():
+        if isinstance(el.tag, str) and re.search(r"crumb|dqwz|BreadcrumbNav|position|location", _hint(el), re.I):
+            holders.append(el)
+    for holder in holders:
         for _ in range(3):
-            if holder.find("a") is not None or holder.parent is None:
+            if holder.find(".//a") is not None or holder.getparent() is None:
                 break
-            holder = holder.parent
+            holder = holder.getparent()
         text = BREAD_LABEL.sub("", _text(holder))
+        if len(text) > 200 or not BREAD_SPLIT.search(text):
+            continue
         names = [n.strip() for n in BREAD_SPLIT.split(text) if n.strip()]
         names = [n for n in names if n not in HOME_NAMES]
         while names and names[-1] in TAIL_NAMES:
@@ -117,141 +141,274 @@ def _breadcrumb(soup: BeautifulSoup) -> tuple[str, ...]:
     return ()
 
 
-def _meta_value(label_node: NavigableString, pattern: re.Pattern) -> str | None:
-    """The value printed beside a label: after its colon, or in the next cell/element."""
-    s = str(label_node)
-    m = pattern.search(s)
-    rest = re.sub(r"^\s*[:：]?\s*", "", s[m.end():]) if m else ""
-    if rest.strip():
-        # "发布时间：2018-06-29  来源：…" keeps only the first field
-        return re.split(r"\s{2,}|\u3000|来源[:：]|阅读|字体|浏览", rest.strip())[0].strip()
-    el: Tag | None = label_node.parent
+def _label_nodes(doc):
+    """Short text nodes that look like a metadata label (索引号：, 发布日期: …)."""
+    for node in doc.xpath("//body//text()"):
+        s = node.strip()
+        if not s or len(s) > 60:
+            continue
+        parent = node.getparent()
+        if parent is None or parent.tag in ("script", "style", "a", "option", "title"):
+            continue
+        yield node, s
+
+
+def _value_after(node, label_end: int) -> str | None:
+    """The value beside a label: after its colon in the same element, else in the next element."""
+    s = str(node)
+    rest = re.sub(r"^\s*[:：]?\s*", "", s.strip()[label_end:])
+    if rest:
+        return VALUE_STOP.split(rest)[0].strip(" ]】")
+    el = node.getparent()
+    if not node.is_tail:
+        # the label is the element's own text: the value may follow inside the same element
+        full = _clean(el.text_content())
+        idx = full.find(s.strip())
+        after = re.sub(r"^\s*[:：]?\s*", "", full[idx + len(s.strip()):] if idx >= 0 else "")
+        if after and ANY_LABEL.match(after):
+            return ""  # the next thing is another label: this one is empty
+        if after:
+            return VALUE_STOP.split(after)[0].strip(" ]】")
+        if el.tail and el.tail.strip():  # <i>时间：</i>2019-09-18 06:23
+            return VALUE_STOP.split(el.tail.strip())[0].strip(" ]】")
+    else:
+        nxt = el.getnext()  # tail text belongs after ``el``; the value is in the following element
+        if nxt is not None:
+            value = _text(nxt)
+            return "" if ANY_LABEL.match(value) else value
     for _ in range(3):
         if el is None:
             return None
-        sib = el.find_next_sibling()
+        sib = el.getnext()
+        while sib is not None and not isinstance(sib.tag, str):
+            sib = sib.getnext()
         if sib is not None:
             value = _text(sib)
-            if ANY_LABEL.match(value):
-                return ""  # the next thing is another label: this one is empty
-            return value
-        el = el.parent
+            return "" if ANY_LABEL.match(value) else VALUE_STOP.split(value)[0].strip(" ]】") if len(value) > 60 else value
+        el = el.getparent()
     return ""
 
 
-def _article_metadata(soup: BeautifulSoup) -> dict[str, object]:
+def _metadata(doc) -> dict[str, object]:
     found: dict[str, object] = {}
-    for key, pattern in META_LABELS.items():
-        for node in soup.find_all(string=pattern):
-            if node.parent is not None and node.parent.name in {"script", "style", "title", "a"}:
+    for node, s in _label_nodes(doc):
+        for key, pattern in META_LABELS:
+            if key in found:
                 continue
-            if len(str(node).strip()) > 40:  # a sentence in the body mentioning the word, not a label
+            m = pattern.match(s)
+            if not m:
                 continue
-            value = _meta_value(node, pattern)
+            if key == "publish_date" and m.group(0).strip() in ("时间", "日期", "时 间", "日 期") and ":" not in s and "：" not in s:
+                continue  # the bare words need a colon to be a label
+            value = _value_after(node, m.end())
             if value is None:
                 continue
-            found[key] = value
+            if key in ("document_date", "publish_date"):
+                date = parse_date(value)
+                if date is None and value:
+                    continue  # "发布时间" followed by no date: not the label we want
+                found[key] = date
+            else:
+                found[key] = value
             break
-    for key in ("document_date", "publish_date"):
-        if key in found:
-            found[key] = parse_date(str(found[key]))
     return found
 
 
-def _related(soup: BeautifulSoup, base: str, label: re.Pattern) -> list[str]:
+CJK_SPACE = re.compile(r"(?<=[\u4e00-\u9fff])\s+|\s+(?=[\u4e00-\u9fff])")
+
+
+def _title(doc, meta: dict[str, str], nav: set) -> str:
+    """Meta ArticleTitle, else the heading that the <title> repeats, else the longest part of <title>."""
+    return CJK_SPACE.sub("", _title_raw(doc, meta, nav))
+
+
+def _title_raw(doc, meta: dict[str, str], nav: set) -> str:
+    for key in ("articletitle", "og:title", "title"):
+        if meta.get(key):
+            return _clean(meta[key])
+    tag = doc.find(".//title")
+    page_title = _text(tag) if tag is not None else ""
+    squeezed = re.sub(r"\s+", "", page_title)
+    cands = []
+    for el in doc.iter("h1", "h2", "h3", "ucaptitle"):
+        if el not in nav:
+            cands.append(_text(el))
+    for el in doc.xpath("//*[contains(@class,'title') or contains(@id,'title')]"):
+        if el not in nav and len(el) < 6:
+            cands.append(_text(el))
+    good = [c for c in cands if len(c) >= 4 and re.sub(r"\s+", "", c) in squeezed]
+    if good:
+        return max(good, key=len)
+    if page_title:
+        parts = [p for p in TITLE_SPLIT.split(page_title) if p]
+        return max(parts, key=len) if parts else page_title
+    return max(cands, key=len) if cands else ""
+
+
+def _related(doc, base: str, label: re.Pattern, nav: set, skip: set) -> list[str]:
     """Links introduced by a label (相关解读：…, 原文链接：…) or whose own text carries it."""
     out: list[str] = []
-    for a in soup.find_all("a", href=True):
-        if _in_nav(a):
+
+    def add(a, listed_ok: bool = False) -> None:
+        if a in nav or (a in skip and not listed_ok):
+            return
+        url = canonical(urljoin(base, a.get("href", "")))
+        if url and url != base and url not in out:
+            out.append(url)
+
+    for a in doc.iter("a"):
+        if a.get("href") and label.search(_text(a)):
+            add(a, listed_ok=True)  # 关联稿件 lists on an article page name their 解读 in the anchor
+    for node, s in _label_nodes(doc):
+        if len(s) > 14 or not label.search(s):
             continue
-        own = _text(a)
-        before = ""
-        prev = a.previous_sibling
-        while prev is not None and len(before) < 30:
-            before = _text(prev) + before
-            prev = prev.previous_sibling
-        if not before and a.parent is not None:
-            before = _text(a.parent)[:20]
-        if label.search(own) or label.search(before):
-            url = canonical(urljoin(base, a["href"]))
-            if url and url not in out:
-                out.append(url)
+        el = node.getparent()
+        if el in nav:
+            continue
+        # a label as an element's own text keeps its anchors inside that element (<div>相关解读：<a>…);
+        # as a tail, or in any case, the anchors follow it among the next few siblings
+        scope = [] if node.is_tail else [el]
+        sib = el.getnext()
+        while sib is not None and len(scope) < 5:
+            scope.append(sib)
+            sib = sib.getnext()
+        for holder in scope:
+            anchors = [holder] if holder.tag == "a" else holder.iter("a")
+            for a in anchors:
+                if a.get("href"):
+                    add(a)
     return out
 
 
 def extract(url: str, html: str) -> PageFacts:
-    soup = BeautifulSoup(html, "lxml")
+    doc = parse_html(html)
+    base = url
+    base_el = doc.find(".//base[@href]")
+    if base_el is not None:
+        base = urljoin(url, base_el.get("href"))
     facts = PageFacts(url=url)
-    for m in soup.find_all("meta"):
-        name = (m.get("name") or "").strip()
+    for m in doc.iter("meta"):
+        name = (m.get("name") or m.get("property") or "").strip().lower()
         if name and m.get("content") is not None:
-            facts.meta[name.lower()] = m["content"].strip()
-    h1 = soup.find("h1")
-    facts.title = facts.meta.get("articletitle") or (_text(h1) if h1 else "") or _text(soup.title)
-    facts.column_path = _breadcrumb(soup)
+            facts.meta.setdefault(name, m.get("content").strip())
+    nav = _nav_elements(doc)
+    facts.title = _title(doc, facts.meta, nav)
+    facts.column_path = _breadcrumb(doc)
     if not facts.column_path and facts.meta.get("columnname"):
         facts.column_path = (facts.meta["columnname"],)
 
-    entry_anchors: set[int] = set()
-    for row in soup.find_all(["li", "tr", "dd"]):
-        a = row.find("a", href=True)
-        if a is None or _in_nav(row):
+    entry_anchors: set = set()
+    for row in doc.iter("li", "tr", "dd"):
+        if row in nav:
             continue
-        title = a.get("title") or _text(a)
-        rest = _text(row).replace(_text(a), "", 1)
-        m = DATE_IN_TEXT.search(rest)
+        anchors = row.findall(".//a[@href]")
+        if not anchors or len(anchors) > 3:
+            continue
+        text = _text(row)
+        if len(text) > 300:
+            continue  # a layout row holding half the page, not a list entry
+        a = anchors[0]
+        title = _clean(a.get("title")) or _text(a)
+        m = DATE_IN_TEXT.search(text.replace(_text(a), "", 1))
         if not title or not m:
             continue
-        target = canonical(urljoin(url, a["href"]))
+        target = canonical(urljoin(base, a.get("href")))
         if not target:
             continue
-        entry_anchors.add(id(a))
-        facts.entries.append((target, title.strip(), parse_date(m.group(0))))
+        entry_anchors.add(a)
+        facts.entries.append((target, title, parse_date(m.group(0))))
 
-    for a in soup.find_all("a", href=True):
-        target = canonical(urljoin(url, a["href"]))
+    meta = _metadata(doc)
+    is_article = bool(facts.meta.get("articletitle")) or (
+        ("index_no" in meta or "publish_date" in meta) and len(facts.entries) < 3)
+    interp: list[str] = []
+    source: list[str] = []
+    if is_article:
+        interp = _related(doc, base, INTERP_LABEL, nav, entry_anchors)
+        source = _related(doc, base, SOURCE_LABEL, nav, entry_anchors)
+    interp_set, source_set = set(interp), set(source)
+
+    for a in doc.iter("a"):
+        href = a.get("href")
+        if not href:
+            continue
+        target = canonical(urljoin(base, href))
         if not target:
             continue
         text = _text(a)
-        if id(a) in entry_anchors:
-            kind = "entry"
-        elif (PAGER_TEXT.match(text) and (_in_pager(a) or text in NEXT_TEXT)):
+        if a in entry_anchors:
+            kind = "list"
+        elif PAGER_TEXT.match(text) and (text in NEXT_TEXT or any(PAGER_HINT.search(_hint(p)) for p in a.iterancestors())):
             kind = "pager"
-        elif _in_nav(a):
+        elif ATTACHMENT_EXT.search(target.split("?")[0]):
+            kind = "attachment"
+        elif target in interp_set:
+            kind = "interpretation"
+        elif target in source_set:
+            kind = "original"
+        elif a in nav:
             kind = "nav"
         else:
             kind = "body"
         facts.links.append(Link(target, text, kind))
         if kind == "pager":
             facts.pagination.append(target)
-    for script in soup.find_all("script"):
-        for n, _cur, name, ext in CREATE_PAGE.findall(script.string or ""):
-            for i in range(1, int(n)):
-                target = canonical(urljoin(url, f"{name}_{i}.{ext}"))
-                if target and target not in facts.pagination:
-                    facts.pagination.append(target)
-                    facts.links.append(Link(target, f"第{i + 1}页", "pager"))
+    for n, _cur, name, ext in CREATE_PAGE.findall(html):
+        for i in range(1, min(int(n), 500)):
+            target = canonical(urljoin(base, f"{name}_{i}.{ext}"))
+            if target and target not in facts.pagination:
+                facts.pagination.append(target)
+                facts.links.append(Link(target, f"第{i + 1}页", "pager"))
 
-    meta = _article_metadata(soup)
-    is_article = bool(facts.meta.get("articletitle")) or ("index_no" in meta and len(facts.entries) < 3)
     if is_article:
         facts.kind = "article"
-        if not meta.get("publish_date") and facts.meta.get("pubdate"):
-            meta["publish_date"] = parse_date(facts.meta["pubdate"])
-        meta["interpretation_links"] = [u for u in _related(soup, url, INTERP_LABEL) if u != url]
-        meta["source_links"] = [u for u in _related(soup, url, SOURCE_LABEL) if u != url]
-        meta["attachments"] = [l.url for l in facts.links if ATTACHMENT_EXT.search(l.url.split("?")[0])]
+        if not meta.get("publish_date"):
+            for key in ("pubdate", "publishdate", "firstpublishedtime", "article:published_time", "createdate"):
+                if facts.meta.get(key) and parse_date(facts.meta[key]):
+                    meta["publish_date"] = parse_date(facts.meta[key])
+                    break
+        meta["interpretation_links"] = interp
+        meta["source_links"] = source
+        meta["attachments"] = [l.url for l in facts.links if l.kind == "attachment"]
         facts.article = meta
-    elif facts.column_path and (facts.entries or soup.find(string=re.compile("暂无")) is not None or facts.meta.get("columnname")):
+    elif facts.column_path and (facts.entries or facts.meta.get("columnname") or "暂无" in html):
         facts.kind = "list"
 
-    text = _text(soup.body) if soup.body else _text(soup)
-    m_code = SITE_CODE.search(text)
-    m_icp = ICP.search(text)
-    m_psb = PSB.search(text)
+    body = doc.find("body")
+    text = _text(body if body is not None else doc)
+    m_code, m_icp, m_psb = SITE_CODE.search(text), ICP.search(text), PSB.search(text)
     facts.identity = {
         "site_code": m_code.group(1) if m_code else None,
         "icp": re.sub(r"\s+", "", m_icp.group(0)) if m_icp else None,
         "psb": re.sub(r"\s+", " ", m_psb.group(0)) if m_psb else None,
     }
     return facts
+
+
+def article_metadata(html: str | bytes, url: str) -> dict[str, object]:
+    """Public one-page API: title, dates (ISO ``YYYY-MM-DD`` or None), 索引号, 发布机构, 文号, 解读 / 原文 links."""
+    if isinstance(html, bytes):
+        from ..crawl.encoding import decode_html
+
+        html = decode_html(html)[0]
+    f = extract(canonical(url) or url, html)
+    a = f.article if f.kind == "article" else {**_metadata(parse_html(html))}
+    if f.kind != "article":
+        a.setdefault("publish_date", parse_date(f.meta.get("pubdate", "")))
+
+    def iso(d):
+        return d.isoformat() if isinstance(d, dt.date) else None
+
+    def s(v):
+        return v.strip() if isinstance(v, str) and v.strip() else None
+
+    return {
+        "title": f.title or None,
+        "publish_date": iso(a.get("publish_date")),
+        "document_date": iso(a.get("document_date")),
+        "index_no": s(a.get("index_no")),
+        "publisher": s(a.get("publisher")),
+        "doc_no": s(a.get("doc_no")),
+        "interpretation_links": list(a.get("interpretation_links", [])),
+        "original_links": list(a.get("source_links", [])),
+    }
