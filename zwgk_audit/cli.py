@@ -79,7 +79,7 @@ def cmd_audit(args) -> int:
     out = Path(args.out)
     if args.target.startswith(("http://", "https://")):
         snap = crawl(args.target, out=out, max_pages=args.max_pages, rate=args.rate, contact=args.contact,
-                     extra_hosts=tuple(args.extra_host or ()), verify_tls=not args.insecure)
+                     extra_hosts=tuple(args.extra_host or ()), insecure_fallback=args.insecure)
     else:
         snap = Snapshot.load(args.target)
     as_of = dt.date.fromisoformat(args.as_of) if args.as_of else None

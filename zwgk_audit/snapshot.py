@@ -10,7 +10,8 @@ pages     one row per URL tried: status, fetch time, encoding, bytes, error, kin
 columns   one row per column (栏目) seen: path of names, list pages, item count, newest date
 entries   one row per dated link listed on a column page
 articles  one row per article: dates, 索引号, 发布机构, 文号, 解读 / 原文 links
-links     one row per hyperlink: from, to, text, kind (nav / pager / entry / body)
+links     one row per hyperlink: from, to, text, kind (nav / pager / list / interpretation / original /
+          attachment / external / body)
 """
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ import pandas as pd
 from .crawl.encoding import decode_html
 from .crawl.fetcher import Fetched
 from .extract import extract
+from .extract.blocked import block_reason
 from .extract.urls import canonical, host_of
 
 PAGE_COLUMNS = ["url", "final_url", "status", "fetched_at", "content_type", "encoding", "encoding_source", "bytes",
@@ -59,6 +61,10 @@ class SnapshotBuilder:
             return None
         text, enc, how = decode_html(f.body, f.content_type)
         row["encoding"], row["encoding_source"] = enc, how
+        blocked = block_reason(f.status, text)
+        if blocked:
+            row.update(kind="blocked", error=blocked)
+            return None
         base = canonical(f.final_url) or f.final_url
         facts = extract(base, text)
         path = "/".join(facts.column_path)
@@ -66,8 +72,10 @@ class SnapshotBuilder:
                    **facts.identity)
         if f.status >= 400:
             return None
+        scope = {host_of(self.meta.get("start_url", "")), *self.meta.get("extra_hosts", [])}
         for link in facts.links:
-            self.links.append({"from_url": f.url, "to_url": link.url, "text": link.text, "kind": link.kind})
+            kind = link.kind if host_of(link.url) in scope else "external"
+            self.links.append({"from_url": f.url, "to_url": link.url, "text": link.text, "kind": kind})
         if facts.kind == "list":
             for url, title, date in facts.entries:
                 self.entries.append({"column_path": path, "page_url": f.url, "url": url, "title": title, "date": date})

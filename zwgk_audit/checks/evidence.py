@@ -38,6 +38,8 @@ def home_unreachable(snapshot) -> str | None:
         return "首页被robots.txt禁止抓取"
     if row["kind"] == "error":
         return f"首页无法访问：{_s(row['error'])}"
+    if row["kind"] == "blocked":
+        return f"首页{_s(row['error'])}，无法核验（拦截不等于不合规）"
     if not pd.isna(row["status"]) and row["status"] >= 400:
         return f"首页返回HTTP {int(row['status'])}"
     return None
@@ -54,6 +56,8 @@ def page_problem(snapshot, url: str) -> tuple[str, str] | None:
         return "unverified", "被robots.txt禁止抓取(blocked by robots.txt)，无法核验"
     if row["kind"] == "error":
         return "unverified", f"页面无法访问：{_s(row['error'])}"
+    if row["kind"] == "blocked":
+        return "unverified", f"{_s(row['error'])}，无法核验"
     status = row["status"]
     if not pd.isna(status) and status in (401, 403, 412, 429):
         return "unverified", f"页面被拦截(HTTP {int(status)})，无法核验"

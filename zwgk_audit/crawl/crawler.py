@@ -12,7 +12,7 @@ import heapq
 import re
 import urllib.robotparser
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 from ..extract.urls import canonical, host_of
 from ..snapshot import Snapshot, SnapshotBuilder
@@ -25,6 +25,41 @@ SKIP_EXT = re.compile(
     r"\.(pdf|docx?|xlsx?|pptx?|wps|ofd|zip|rar|7z|gz|tar|jpe?g|png|gif|bmp|svg|ico|webp|mp[34]|avi|flv|wmv|mov|"
     r"css|js|json|xml|txt|csv|et|dps|apk|exe)$", re.I)
 ARTICLE_URL = re.compile(r"/t\d{8}_\d+|/art_\d+_\d+|/\d{6}/[0-9a-f]{20,}|/content_\d+|/\d{4}-\d{2}/\d{2}/")
+
+
+PAGINATION_PARAMS = {"page", "pagenum", "pageindex", "pageno", "p", "curpage", "currpage", "pn", "index", "start", "offset"}
+CALENDAR_PARAMS = re.compile(r"^(date|day|month|year|yearmonth|ym|calendar|cal|time|d|m|y)$", re.I)
+MAX_QUERY_VARIANTS = 40  # distinct query strings per path (list pages beyond are a trap, or a search form)
+MAX_CALENDAR_VARIANTS = 5
+
+
+class TrapGuard:
+    """Refuse URLs that multiply without end: query-string and calendar traps, repeating paths."""
+
+    def __init__(self) -> None:
+        self.variants: dict[str, int] = {}
+        self.calendar: dict[str, int] = {}
+
+    def reason(self, url: str) -> str | None:
+        parts = urlsplit(url)
+        segments = [s for s in parts.path.split("/") if s]
+        if len(url) > 400:
+            return "URL too long"
+        if segments and max(segments.count(s) for s in segments) >= 3:
+            return "repeating path segments"
+        if not parts.query:
+            return None
+        keys = {k.lower() for k, _ in parse_qsl(parts.query, keep_blank_values=True)}
+        if any(CALENDAR_PARAMS.match(k) for k in keys):
+            n = self.calendar[parts.path] = self.calendar.get(parts.path, 0) + 1
+            if n > MAX_CALENDAR_VARIANTS:
+                return "calendar trap"
+        if keys <= PAGINATION_PARAMS:
+            return None
+        n = self.variants[parts.path] = self.variants.get(parts.path, 0) + 1
+        if n > MAX_QUERY_VARIANTS:
+            return "query-string trap"
+        return None
 
 
 def _priority(url: str, kind: str) -> int:
@@ -97,6 +132,9 @@ def crawl(url: str, out: str | Path | None = None, config: CrawlConfig | None = 
     robots = _Robots(fetcher, recorder, builder, cfg.respect_robots)
     scope = {host_of(start), *(h.lower() for h in cfg.extra_hosts)}
 
+    traps = TrapGuard()
+    trapped = 0
+    in_scope = lambda u: host_of(u) in scope  # noqa: E731
     frontier: list[tuple[int, int, int, str]] = [(0, 0, 0, start)]
     seen = {start}
     seq = 0
@@ -110,7 +148,7 @@ def crawl(url: str, out: str | Path | None = None, config: CrawlConfig | None = 
                 builder.event({"kind": "robots_blocked", "url": target, "error": "disallowed by robots.txt",
                                "fetched_at": when, "record_id": rid})
                 continue
-            f = fetcher.get(target)
+            f = fetcher.get(target, in_scope=in_scope)
             fetched += 1
             rid = recorder.fetched(f)
             facts = builder.ingest(f, "page", rid)
@@ -123,12 +161,15 @@ def crawl(url: str, out: str | Path | None = None, config: CrawlConfig | None = 
                 if u in seen or host_of(u) not in scope or SKIP_EXT.search(urlsplit(u).path):
                     continue
                 seen.add(u)
+                if traps.reason(u):
+                    trapped += 1
+                    continue
                 seq += 1
                 heapq.heappush(frontier, (_priority(u, link.kind), depth + 1, seq, u))
     finally:
         finished = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
         summary = {"finished_at": finished, "pages_fetched": fetched, "truncated": bool(frontier),
-                   "queued_not_fetched": len(frontier)}
+                   "queued_not_fetched": len(frontier), "trap_urls_skipped": trapped}
         recorder.close(summary)
         fetcher.close()
     builder.meta.update(summary)

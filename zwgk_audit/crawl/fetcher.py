@@ -4,14 +4,19 @@ Every outcome is a :class:`Fetched`, never an exception: a portal that times
 out, loops its redirects or sends 50 MB is a finding about the portal, and
 the crawl carries on.
 """
+
 from __future__ import annotations
 
 import datetime as dt
+import os
 import threading
 import time
+import warnings
 from dataclasses import dataclass, field
+from urllib.parse import urljoin
 
 import requests
+import urllib3
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
@@ -34,14 +39,20 @@ class CrawlConfig:
     max_redirects: int = 5
     retries: int = 2
     user_agent: str = DEFAULT_USER_AGENT
-    contact: str | None = None  # e-mail put into the User-Agent so a webmaster can reach the assessor
+    # e-mail put into the User-Agent so a webmaster can reach the assessor (env ZWGK_AUDIT_CONTACT by default)
+    contact: str | None = field(default_factory=lambda: os.environ.get("ZWGK_AUDIT_CONTACT"))
     respect_robots: bool = True
     extra_hosts: tuple[str, ...] = ()
     verify_tls: bool = True
+    insecure_fallback: bool = False  # --insecure: on a TLS error, read the page unverified and record the error
+    max_retry_after: float = 60.0  # seconds; a longer Retry-After is cut to this (the wait stays bounded)
 
     @property
     def ua(self) -> str:
-        return f"{self.user_agent} contact:{self.contact}" if self.contact else self.user_agent
+        ua = f"{self.user_agent} contact:{self.contact}" if self.contact else self.user_agent
+        if not ua.isascii():
+            raise ValueError(f"User-Agent and contact must be ASCII (HTTP headers are latin-1): {ua!r}")
+        return ua
 
 
 @dataclass
@@ -65,6 +76,14 @@ class Fetched:
         return ""
 
 
+def _bounded_retry_after(limit: float):
+    def get_retry_after(self, response):
+        value = Retry.get_retry_after(self, response)
+        return None if value is None else min(value, limit)
+
+    return get_retry_after
+
+
 def _now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
@@ -76,7 +95,8 @@ class Fetcher:
         self.session.headers["User-Agent"] = config.ua
         self.session.headers["Accept-Language"] = "zh-CN,zh;q=0.9"
         self.session.max_redirects = config.max_redirects
-        retry = Retry(
+        bounded = type("BoundedRetry", (Retry,), {"get_retry_after": _bounded_retry_after(config.max_retry_after)})
+        retry = bounded(
             total=config.retries,
             connect=config.retries,
             read=config.retries,
@@ -106,39 +126,76 @@ class Fetcher:
         if wait > 0:
             time.sleep(wait)
 
-    def get(self, url: str, method: str = "GET") -> Fetched:
+    def get(self, url: str, method: str = "GET", in_scope=None) -> Fetched:
+        """Fetch ``url``; redirects are followed by hand so each hop is evidence and
+        a redirect off the portal's scope (``in_scope(url) -> bool``) is recorded, not followed."""
+        cfg = self.config
+        hops: list[Fetched] = []
+        seen = {url}
+        current = url
+        while True:
+            f, resp = self._one(current, method)
+            if resp is None or not resp.is_redirect:
+                f.url = url
+                f.hops = hops
+                return f
+            location = urljoin(current, resp.headers.get("Location", ""))
+            hop = Fetched(current, location, resp.status_code, list(resp.headers.items()), b"", f.fetched_at, method=method)
+            hops.append(hop)
+            stop = None
+            if location in seen:
+                stop = f"redirect loop: {location} was already visited"
+            elif len(hops) > cfg.max_redirects:
+                stop = f"more than {cfg.max_redirects} redirects"
+            elif in_scope is not None and not in_scope(location):
+                stop = f"redirect to another site, not followed: {location}"
+            if stop:
+                last = hops.pop()
+                return Fetched(url, location, last.status, last.headers, b"", last.fetched_at, stop, False, hops, method)
+            seen.add(location)
+            current = location
+
+    def _one(self, url: str, method: str) -> tuple[Fetched, requests.Response | None]:
+        """One request, no redirects followed; the response object is returned for redirect handling."""
         self._wait_turn(url)
         started = _now()
         cfg = self.config
+        tls_note = None
+        kwargs = dict(stream=True, timeout=(cfg.connect_timeout, cfg.read_timeout), allow_redirects=False)
         try:
-            resp = self.session.request(
-                method, url, stream=True, timeout=(cfg.connect_timeout, cfg.read_timeout),
-                verify=cfg.verify_tls, allow_redirects=True,
-            )
-        except requests.exceptions.TooManyRedirects:
-            return Fetched(url, url, None, fetched_at=started, error=f"redirect loop or more than {cfg.max_redirects} redirects", method=method)
+            try:
+                resp = self.session.request(method, url, verify=cfg.verify_tls, **kwargs)
+            except requests.exceptions.SSLError as exc:
+                if not cfg.insecure_fallback:
+                    raise
+                tls_note = f"TLS error: {exc} (content read without certificate verification)"
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", urllib3.exceptions.InsecureRequestWarning)
+                    resp = self.session.request(method, url, verify=False, **kwargs)
         except requests.exceptions.SSLError as exc:
-            return Fetched(url, url, None, fetched_at=started, error=f"TLS error: {exc}", method=method)
+            return Fetched(url, url, None, fetched_at=started, error=f"TLS error: {exc}", method=method), None
         except requests.exceptions.ConnectTimeout:
-            return Fetched(url, url, None, fetched_at=started, error="connect timeout", method=method)
+            return Fetched(url, url, None, fetched_at=started, error="connect timeout", method=method), None
         except requests.exceptions.ReadTimeout:
-            return Fetched(url, url, None, fetched_at=started, error="read timeout", method=method)
+            return Fetched(url, url, None, fetched_at=started, error="read timeout", method=method), None
         except requests.exceptions.ConnectionError as exc:
-            reason = "DNS failure" if "Name or service not known" in str(exc) or "getaddrinfo" in str(exc) else "connection failed"
-            return Fetched(url, url, None, fetched_at=started, error=f"{reason}: {exc}", method=method)
+            text = str(exc)
+            dns = any(k in text for k in ("Name or service not known", "getaddrinfo", "NameResolution", "nodename nor servname"))
+            reason = "DNS failure" if dns else "connection failed"
+            return Fetched(url, url, None, fetched_at=started, error=f"{reason}: {exc}", method=method), None
         except (requests.exceptions.RequestException, ValueError, UnicodeError) as exc:
-            return Fetched(url, url, None, fetched_at=started, error=f"request failed: {exc}", method=method)
-        hops = [
-            Fetched(h.url, h.headers.get("Location", ""), h.status_code, list(h.headers.items()), b"", started, method=method)
-            for h in resp.history
-        ]
+            return Fetched(url, url, None, fetched_at=started, error=f"request failed: {exc}", method=method), None
+        if resp.is_redirect:
+            resp.close()
+            return Fetched(url, url, resp.status_code, list(resp.headers.items()), b"", started, method=method), resp
         body = bytearray()
         truncated = False
-        error = None
+        error = tls_note
         deadline = time.monotonic() + cfg.total_timeout
         try:
             if method != "HEAD":
-                for chunk in resp.iter_content(64 * 1024):
+                # read1 returns whatever one socket read brings, so a 1 byte/s drip meets the deadline check
+                while chunk := resp.raw.read1(64 * 1024, decode_content=True):
                     body.extend(chunk)
                     if len(body) > cfg.max_bytes:
                         del body[cfg.max_bytes:]
@@ -149,14 +206,14 @@ class Fetcher:
                         truncated = True
                         error = f"response not complete within {cfg.total_timeout:g} s: cut"
                         break
-        except requests.exceptions.RequestException as exc:
+        except (requests.exceptions.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
             truncated = True
-            error = f"body read failed: {exc}"
+            error = f"body read failed (timeout or connection lost): {exc}"
         finally:
             resp.close()
         headers = [(k, v) for k, v in resp.headers.items()
                    if k.lower() not in {"content-encoding", "transfer-encoding", "content-length"}]
-        return Fetched(url, resp.url, resp.status_code, headers, bytes(body), started, error, truncated, hops, method)
+        return Fetched(url, resp.url, resp.status_code, headers, bytes(body), started, error, truncated, [], method), resp
 
     def close(self) -> None:
         self.session.close()
