@@ -120,3 +120,25 @@ def test_unreachable_portal_is_unverified_with_zero_coverage(checklist, tmp_path
     a = audit(snap, checklist, as_of=AS_OF)
     assert set(a.findings["status"]) == {"unverified"}
     assert a.score.score is None and a.score.coverage == 0.0
+
+
+def test_gbk_and_utf8_portals_give_identical_tables(tmp_path):
+    from zwgk_audit.crawl.crawler import crawl
+    from zwgk_audit.sample import SampleServer
+
+    from .hostile.servers import free_port
+
+    port = free_port()
+    snaps = {}
+    for enc in ("utf-8", "gbk"):
+        portal = generate(SampleConfig(seed=13, as_of=AS_OF, encoding=enc))
+        with SampleServer(portal, port=port) as srv:
+            snaps[enc] = crawl(srv.url, out=tmp_path / enc, rate=0)
+    volatile = ["fetched_at", "warc_record_id", "encoding", "encoding_source", "bytes", "content_type"]
+    u, g = snaps["utf-8"], snaps["gbk"]
+    pd.testing.assert_frame_equal(u.pages.drop(columns=volatile).astype(str), g.pages.drop(columns=volatile).astype(str))
+    for name in ("columns", "entries", "links"):
+        pd.testing.assert_frame_equal(getattr(u, name).astype(str), getattr(g, name).astype(str))
+    pd.testing.assert_frame_equal(u.articles.drop(columns=["warc_record_id"]).astype(str),
+                                  g.articles.drop(columns=["warc_record_id"]).astype(str))
+    assert set(g.pages["encoding"].dropna()) == {"gb18030"}

@@ -26,8 +26,8 @@ FINDING_COLUMNS = ["item_id", "item_title", "check", "category", "subject", "sta
                    "evidence_url", "warc_record_id", "fetched_at", "basis", "responsible_unit", "veto", "message"]
 
 
-def run_checks(snapshot: Snapshot, checklist: Checklist, as_of: dt.date) -> pd.DataFrame:
-    ctx = Context(as_of=as_of)
+def run_checks(snapshot: Snapshot, checklist: Checklist, as_of: dt.date, quality=None) -> pd.DataFrame:
+    ctx = Context(as_of=as_of, quality=quality)
     rows = []
     for item in checklist.items:
         spec = registry[item.check]
@@ -52,7 +52,8 @@ class Audit:
         self.snapshot = snapshot
         self.checklist = checklist
         self.as_of = as_of or snapshot.as_of
-        self.findings = run_checks(snapshot, checklist, self.as_of)
+        self.quality = snapshot.quality()
+        self.findings = run_checks(snapshot, checklist, self.as_of, self.quality)
         self.score: Score = score(self.findings, checklist)
 
     def rectification(self, working_days: int = 20) -> pd.DataFrame:
@@ -81,6 +82,9 @@ class Audit:
             "as_of": self.as_of.isoformat(), **self.score.to_json(),
         }
         paths["score"].write_text(json.dumps(data, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+        paths["quality"] = out / "quality.json"
+        paths["quality"].write_text(json.dumps(self.quality.to_json(), ensure_ascii=False, indent=2, default=str),
+                                    encoding="utf-8")
         rect = self.rectification()
         paths["rectification"] = out / "rectification.xlsx"
         rectify.to_excel(rect, paths["rectification"])

@@ -164,6 +164,15 @@ class Snapshot:
         self.meta: dict[str, Any] = meta
         self.warc_path: Path | None = Path(warc_path) if warc_path else None
 
+    # ------------------------------------------------------------ validation
+    def quality(self):
+        """The Great Expectations validation of these tables (computed once, then cached)."""
+        if getattr(self, "_quality", None) is None:
+            from .quality import validate
+
+            self._quality = validate(self)
+        return self._quality
+
     # ------------------------------------------------------------ convenience
     @property
     def start_url(self) -> str:

@@ -36,9 +36,15 @@ class Finding:
 
 @dataclass(frozen=True)
 class Context:
-    """What a check may know besides the snapshot: the day the audit judges."""
+    """What a check may know besides the snapshot: the day the audit judges, and which rows failed validation."""
 
     as_of: dt.date
+    quality: Any = None  # zwgk_audit.quality.QualityReport
+
+    def invalid(self, table: str, url: str) -> str | None:
+        """Why a row failed data validation (None when it passed or was not validated)."""
+        reasons = self.quality.reasons(table, url) if self.quality is not None else []
+        return f"数据校验未通过（{'；'.join(reasons)}），无法判断" if reasons else None
 
 
 ParamValidator = Callable[[dict[str, Any]], list[tuple[tuple, str]]]

@@ -130,6 +130,12 @@ def column_fresh(snapshot, params, ctx) -> list[Finding]:
             msg = "栏目有信息但未识别出发布日期" if status == UNVERIFIED else "栏目没有任何信息"
             out.append(Finding(c["path"], status, expected=expected, measured="无日期", message=msg, **ev))
             continue
+        entries = snapshot.entries
+        newest_urls = entries[(entries["column_path"] == c["path"]) & (entries["date"] == newest)]["url"]
+        why = next((w for u in newest_urls if (w := ctx.invalid("entries", u))), None)
+        if why:
+            out.append(Finding(c["path"], UNVERIFIED, expected=expected, measured=f"最近日期{newest}", message=why, **ev))
+            continue
         age = (ctx.as_of - newest).days
         ok = age <= limit
         out.append(Finding(c["path"], PASS if ok else FAIL, measured=f"最近更新{newest:%Y-%m-%d}（{age}天前）",

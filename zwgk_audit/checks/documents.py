@@ -52,6 +52,9 @@ def publication_timeliness(snapshot, params, ctx) -> list[Finding]:
     for _, d in docs.iterrows():
         ev = page_evidence(snapshot, d["url"])
         formed, published = d["document_date"], d["publish_date"]
+        if (why := ctx.invalid("articles", d["url"])):
+            out.append(Finding(d["url"], UNVERIFIED, expected=expected, message=why, **ev))
+            continue
         if _blank(formed) or _blank(published):
             missing = "成文日期" if _blank(formed) else "发布日期"
             out.append(Finding(d["url"], UNVERIFIED, expected=expected, message=f"页面未标注{missing}，无法计算时限", **ev))
@@ -138,6 +141,10 @@ def interpretation_linked(snapshot, params, ctx) -> list[Finding]:
                                message=f"《{d['title']}》与解读仅单向链接：{lacking}", **ev))
             continue
         if params["within_days"] is not None:
+            why = ctx.invalid("articles", d["url"]) or ctx.invalid("articles", target)
+            if why:
+                out.append(Finding(d["url"], UNVERIFIED, measured=measured, expected=expected, message=why, **ev))
+                continue
             try:
                 days = wd.working_days_between(d["publish_date"], interp["publish_date"])
             except (wd.CalendarUnknown, TypeError) as exc:

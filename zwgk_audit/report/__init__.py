@@ -29,7 +29,7 @@ def render_html(audit) -> str:
     counts = {STATUS_LABELS[s]: int((audit.findings["status"] == s).sum()) for s in STATUS_LABELS}
     return _env().get_template("report.html").render(
         checklist=audit.checklist, snapshot=audit.snapshot, score=audit.score, findings=audit.findings,
-        rectification=audit.rectification(), as_of=audit.as_of, labels=STATUS_LABELS, veto_cap=f"{VETO_CAP:g}",
+        rectification=audit.rectification(), as_of=audit.as_of, quality=audit.quality, labels=STATUS_LABELS, veto_cap=f"{VETO_CAP:g}",
         category_png=category_chart(audit.score.categories), status_png=status_chart(counts),
         snapshot_summary=audit.snapshot.summary(),
         warc_name=Path(audit.snapshot.warc_path).name if audit.snapshot.warc_path else "无",

@@ -1,0 +1,41 @@
+"""Great Expectations validation: bad readings become unverified findings, not passes or fails."""
+import subprocess
+import sys
+
+from zwgk_audit.audit import audit
+from zwgk_audit.sample import Defects, SampleConfig, generate
+
+from .conftest import AS_OF, crawl_portal
+
+
+def test_import_does_not_load_great_expectations():
+    code = "import zwgk_audit, sys; print('great_expectations' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"
+
+
+def test_clean_snapshot_validates(clean_snapshot):
+    q = clean_snapshot.quality()
+    assert q.success, [r for r in q.results if not r["success"]]
+    assert {r["table"] for r in q.results} == {"pages", "articles", "entries"}
+
+
+def test_rows_failing_validation_make_dependent_findings_unverified(checklist, tmp_path):
+    portal = generate(SampleConfig(seed=17, as_of=AS_OF, defects=Defects()))
+    docs = portal.manifest["documents"]
+    bad_order, bad_year = docs[0], docs[1]
+    p = portal.pages[bad_order["url"]]  # 成文日期 after 发布日期: a misprinted page
+    p.body = p.body.replace(f"<td>{bad_order['document_date']}</td>", "<td>2026-06-29</td>")
+    p = portal.pages[bad_year["url"]]  # a year no portal published in
+    p.body = p.body.replace(f"<th>发布日期：</th><td>{bad_year['publish_date']}</td>", "<th>发布日期：</th><td>1970-01-01</td>")
+    snap, _ = crawl_portal(portal, tmp_path)
+    q = snap.quality()
+    assert not q.success
+    assert "成文日期晚于发布日期" in q.reasons("articles", snap.start_url.rstrip("/") + bad_order["url"])
+    a = audit(snap, checklist, as_of=AS_OF)
+    t = a.findings[a.findings["item_id"] == "B-TIME-01"].set_index("subject")
+    for d in (bad_order, bad_year):
+        row = t.loc[snap.start_url.rstrip("/") + d["url"]]
+        assert row["status"] == "unverified" and "数据校验未通过" in row["message"]
+    assert (t["status"] == "pass").sum() == len(docs) - 2
+    assert a.quality is q
