@@ -79,6 +79,9 @@ def test_other_defect_mixes_gbk(defects, checklist, tmp_path):
 
 def test_replayed_snapshot_gives_identical_tables_and_findings(defect_snapshot, checklist):
     again = Snapshot.load(defect_snapshot.warc_path)
+    parallel = Snapshot.load(defect_snapshot.warc_path, workers=2)
+    for name in ("pages", "columns", "entries", "articles", "links"):
+        pd.testing.assert_frame_equal(getattr(again, name).astype(str), getattr(parallel, name).astype(str))
     for name in ("pages", "columns", "entries", "articles", "links"):
         pd.testing.assert_frame_equal(getattr(defect_snapshot, name).astype(str), getattr(again, name).astype(str))
     a1 = audit(defect_snapshot, checklist, as_of=AS_OF)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 import time
 from pathlib import Path
@@ -78,6 +79,9 @@ def cmd_audit(args) -> int:
     checklist = _load_checklists(args.checklist)
     out = Path(args.out)
     if args.target.startswith(("http://", "https://")):
+        if not (args.contact or os.environ.get("ZWGK_AUDIT_CONTACT")):
+            print("zwgk-audit: 提示 no --contact given: webmasters cannot reach you from the User-Agent "
+                  "(set --contact or ZWGK_AUDIT_CONTACT)", file=sys.stderr)
         snap = crawl(args.target, out=out, max_pages=args.max_pages, rate=args.rate, contact=args.contact,
                      extra_hosts=tuple(args.extra_host or ()), insecure_fallback=args.insecure)
     else:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,27 @@ ARTICLE_COLUMNS = ["url", "title", "column_path", "column", "publish_date", "doc
                    "warc_record_id"]
 
 
+def analyse(f: Fetched, kind: str) -> dict | None:
+    """Decode and extract one response: pure, so replay can run it in worker processes."""
+    if f.status is None or kind != "page" or not f.body:
+        return None
+    ctype = f.content_type.lower()
+    if ctype and "html" not in ctype and "xml" not in ctype:
+        return {"kind": "non_html"}
+    text, enc, how = decode_html(f.body, f.content_type)
+    out: dict[str, Any] = {"encoding": enc, "encoding_source": how}
+    blocked = block_reason(f.status, text)
+    if blocked:
+        out.update(kind="blocked", error=blocked)
+        return out
+    out["facts"] = extract(canonical(f.final_url) or f.final_url, text)
+    return out
+
+
+def _analyse_item(item: tuple[Fetched, str]) -> dict | None:
+    return analyse(*item)
+
+
 class SnapshotBuilder:
     def __init__(self) -> None:
         self.meta: dict[str, Any] = {}
@@ -44,8 +66,11 @@ class SnapshotBuilder:
         self.links: list[dict[str, Any]] = []
         self._by_record: dict[str, dict[str, Any]] = {}
 
-    def ingest(self, f: Fetched, kind: str, record_id: str | None):
-        """Add one fetch outcome; returns the page's extracted facts (or None)."""
+    def ingest(self, f: Fetched, kind: str, record_id: str | None, analysis: dict | None = None):
+        """Add one fetch outcome; returns the page's extracted facts (or None).
+
+        ``analysis`` is :func:`analyse` done beforehand (in a worker process, when replaying in parallel).
+        """
         row: dict[str, Any] = {k: None for k in PAGE_COLUMNS}
         row.update(url=f.url, final_url=f.final_url, status=f.status, fetched_at=f.fetched_at,
                    content_type=f.content_type, bytes=len(f.body), truncated=f.truncated, error=f.error,
@@ -53,26 +78,19 @@ class SnapshotBuilder:
         self.pages.append(row)
         if record_id:
             self._by_record[record_id] = row
-        if f.status is None or kind != "page" or not f.body:
+        analysis = analysis if analysis is not None else analyse(f, kind)
+        if analysis is None:
             return None
-        ctype = f.content_type.lower()
-        if ctype and "html" not in ctype and "xml" not in ctype:
-            row["kind"] = "non_html"
+        row.update({k: v for k, v in analysis.items() if k != "facts"})
+        facts = analysis.get("facts")
+        if facts is None:
             return None
-        text, enc, how = decode_html(f.body, f.content_type)
-        row["encoding"], row["encoding_source"] = enc, how
-        blocked = block_reason(f.status, text)
-        if blocked:
-            row.update(kind="blocked", error=blocked)
-            return None
-        base = canonical(f.final_url) or f.final_url
-        facts = extract(base, text)
         path = "/".join(facts.column_path)
         row.update(kind=facts.kind if f.status < 400 else "http_error", title=facts.title, column_path=path or None,
                    **facts.identity)
         if f.status >= 400:
             return None
-        scope = {host_of(self.meta.get("start_url", "")), *self.meta.get("extra_hosts", [])}
+        scope = self._scope()
         for link in facts.links:
             kind = link.kind if host_of(link.url) in scope else "external"
             self.links.append({"from_url": f.url, "to_url": link.url, "text": link.text, "kind": kind})
@@ -95,6 +113,12 @@ class SnapshotBuilder:
             })
         return facts
 
+    def _scope(self) -> set[str]:
+        key = (self.meta.get("start_url", ""), tuple(self.meta.get("extra_hosts", [])))
+        if getattr(self, "_scope_key", None) != key:
+            self._scope_key, self._scope_set = key, {host_of(key[0]), *key[1]}
+        return self._scope_set
+
     def event(self, ev: dict[str, Any]) -> None:
         kind = ev.get("kind")
         if kind == "error_note":
@@ -111,6 +135,22 @@ class SnapshotBuilder:
         elif kind == "error":  # a fetch that got no response at all
             f = Fetched(ev["url"], ev["url"], None, fetched_at=ev.get("fetched_at", ""), error=ev.get("error"))
             self.ingest(f, "page", ev.get("record_id"))
+
+    def add(self, what: str, payload: Any, analysis: dict | None = None) -> None:
+        """Apply one item of :func:`zwgk_audit.crawl.warc.replay`."""
+        if what == "info":
+            self.meta.update(payload)
+        elif what == "fetched":
+            f, kind, rid = payload
+            self.ingest(f, kind, rid, analysis)
+        else:
+            self.event(payload)
+
+    def add_batch(self, batch: list[tuple[str, Any]], pool) -> None:
+        pages = [p for w, p in batch if w == "fetched"]
+        results = iter(pool.map(_analyse_item, [(f, kind) for f, kind, _rid in pages], chunksize=8))
+        for what, payload in batch:
+            self.add(what, payload, next(results) if what == "fetched" else None)
 
     def build(self, warc_path: Path | None) -> "Snapshot":
         pages = pd.DataFrame(self.pages, columns=PAGE_COLUMNS)
@@ -213,6 +253,7 @@ class Snapshot:
             "errors": int((self.pages["kind"] == "error").sum()),
             "http_errors": int((status.fillna(0) >= 400).sum()),
             "robots_blocked": int((self.pages["kind"] == "robots_blocked").sum()),
+            "waf_blocked": int((self.pages["kind"] == "blocked").sum()),
             "columns": int(len(self.columns)),
             "articles": int(len(self.articles)),
             "truncated": self.truncated,
@@ -220,8 +261,12 @@ class Snapshot:
 
     # ------------------------------------------------------------ persistence
     @classmethod
-    def load(cls, path: str | Path) -> "Snapshot":
-        """Rebuild a Snapshot from a WARC file (or a directory holding ``snapshot.warc.gz``), offline."""
+    def load(cls, path: str | Path, workers: int | None = None) -> "Snapshot":
+        """Rebuild a Snapshot from a WARC file (or a directory holding ``snapshot.warc.gz``), offline.
+
+        ``workers`` processes decode and extract pages (default: up to 4 for WARCs over 2 MB, else 1);
+        the result does not depend on it.
+        """
         from .crawl.warc import replay
 
         p = Path(path)
@@ -230,14 +275,24 @@ class Snapshot:
         if not p.exists():
             raise FileNotFoundError(f"no snapshot WARC at {p}")
         b = SnapshotBuilder()
-        for what, payload in replay(p):
-            if what == "info":
-                b.meta.update(payload)  # type: ignore[arg-type]
-            elif what == "fetched":
-                f, kind, rid = payload  # type: ignore[misc]
-                b.ingest(f, kind, rid)
-            else:
-                b.event(payload)  # type: ignore[arg-type]
+        items = replay(p)
+        if workers is None:
+            workers = min(os.cpu_count() or 1, 4) if p.stat().st_size > 2_000_000 else 1
+        if workers <= 1:
+            for what, payload in items:
+                b.add(what, payload)
+            return b.build(p)
+        # decode + extract in worker processes, in batches, applied in file order: same tables, bounded memory
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            batch: list[tuple[str, Any]] = []
+            for item in items:
+                batch.append(item)
+                if len(batch) >= 64 * workers:
+                    b.add_batch(batch, pool)
+                    batch = []
+            b.add_batch(batch, pool)
         return b.build(p)
 
     def to_json_summary(self) -> str:

@@ -18,7 +18,8 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
-import lxml.html
+from functools import lru_cache
+
 from lxml import etree
 
 from .dates import parse_date
@@ -60,6 +61,8 @@ ATTACHMENT_EXT = re.compile(r"\.(pdf|docx?|xlsx?|wps|ofd|zip|rar|7z|et|txt|csv|p
 SITE_CODE = re.compile(r"(?:政府)?网站标识码\s*[:：]?\s*([A-Za-z0-9]{10})")
 ICP = re.compile(r"[\u4e00-\u9fa5]ICP\s*[备證证]\s*\d+\s*号(?:\s*-\s*\d+)?")
 PSB = re.compile(r"[\u4e00-\u9fa5]公网安备\s*\d+\s*号?")
+ORIGIN = re.compile(r"^https?://[^/?#]+")
+CRUMB_HINT = re.compile(r"crumb|dqwz|BreadcrumbNav|position|location", re.I)
 XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 EARLY_CLOSE = re.compile(r"</(?:html|body)\s*>", re.I)  # included fragments close the page early; libxml2 then drops the rest
 
@@ -86,44 +89,68 @@ class PageFacts:
 
 
 def _clean(s: str | None) -> str:
-    return re.sub(r"\s+", " ", s or "").strip()
+    return " ".join(s.split()) if s else ""
 
 
 def _text(el) -> str:
-    return _clean(el.text_content()) if el is not None else ""
+    return _clean("".join(el.itertext())) if el is not None else ""
 
 
 def _hint(el) -> str:
     return f"{el.get('class') or ''} {el.get('id') or ''}"
 
 
+_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, recover=True)
+_HINTED = etree.XPath("//*[@class or @id] | //nav | //header | //footer")
+LABEL_HINT = re.compile("号|机|单位|部门|日期|时间|效|发布于|解读|原文|文件|政策|位置")
+SKIP_TEXT_IN = {"script", "style", "a", "option", "title", "head", "meta", "link"}
+
+
+class TextNode(str):
+    """A short text run with where it sits: ``owner`` holds it as ``.text``, or as ``.tail`` when ``is_tail``."""
+
+    __slots__ = ("owner", "is_tail")
+
+    def getparent(self):
+        return self.owner
+
+
 def parse_html(html: str):
+    """Plain lxml etree (no HtmlElement class lookup per node: that costs as much as the parse)."""
     html = EARLY_CLOSE.sub("", XML_DECL.sub("", html or "", count=1))
     try:
-        return lxml.html.document_fromstring(html or "<html></html>")
+        root = etree.fromstring(html or "<html></html>", _PARSER)
     except (etree.ParserError, ValueError):
-        return lxml.html.document_fromstring("<html><body></body></html>")
+        root = None
+    return root if root is not None else etree.fromstring("<html><body></body></html>", _PARSER)
 
 
-def _nav_elements(doc) -> set:
-    """Every element inside navigation, header, footer, breadcrumb or sidebar containers."""
+def _hinted(doc) -> list:
+    """Elements with a class or id, or nav/header/footer tags: the only ones heuristics look at by name."""
+    return _HINTED(doc)
+
+
+def _nav_and_crumbs(hinted: list) -> tuple[set, list]:
+    """Every element inside navigation/header/footer/breadcrumb/sidebar containers, and breadcrumb holders."""
     inside: set = set()
-    for el in doc.iter():
-        if not isinstance(el.tag, str) or el in inside:
+    crumbs: list = []
+    for el in hinted:
+        hint = _hint(el)
+        if CRUMB_HINT.search(hint):
+            crumbs.append(el)
+        if el in inside:
             continue
-        if el.tag in ("nav", "header", "footer") or NAV_HINT.search(_hint(el)):
-            inside.update(x for x in el.iter() if isinstance(x.tag, str))
-    return inside
+        if el.tag in ("nav", "header", "footer") or NAV_HINT.search(hint):
+            inside.update(el.iter())
+    return inside, crumbs
 
 
-def _breadcrumb(doc) -> tuple[str, ...]:
+def _breadcrumb(crumbs: list, labels: list) -> tuple[str, ...]:
     holders = []
-    for node in doc.xpath("//body//text()[contains(., '位置')]"):
-        if BREAD_LABEL.match(node) and len(node.strip()) < 20:
+    for node, text in labels:
+        if "位置" in text and len(text) < 20 and BREAD_LABEL.match(text):
             holders.append(node.getparent())
-    for el in doc.iter():
-        if isinstance(el.tag, str) and re.search(r"crumb|dqwz|BreadcrumbNav|position|location", _hint(el), re.I):
-            holders.append(el)
+    holders.extend(crumbs)
     for holder in holders:
         for _ in range(3):
             if holder.find(".//a") is not None or holder.getparent() is None:
@@ -141,16 +168,32 @@ def _breadcrumb(doc) -> tuple[str, ...]:
     return ()
 
 
-def _label_nodes(doc):
-    """Short text nodes that look like a metadata label (索引号：, 发布日期: …)."""
-    for node in doc.xpath("//body//text()"):
-        s = node.strip()
-        if not s or len(s) > 60:
+def _label_nodes(doc) -> list[tuple[TextNode, str]]:
+    """Short text runs that may be a label (索引号：, 发布日期:, 相关解读：, 当前位置：…).
+
+    One pass over element .text/.tail in Python is several times faster than an
+    XPath text() query with string functions on real 100 KB pages.
+    """
+    out = []
+    body = doc.find("body")
+    for el in (body if body is not None else doc).iter():
+        tag = el.tag
+        if not isinstance(tag, str):
             continue
-        parent = node.getparent()
-        if parent is None or parent.tag in ("script", "style", "a", "option", "title"):
-            continue
-        yield node, s
+        t = el.text
+        if t and tag not in SKIP_TEXT_IN and len(t) <= 80 and LABEL_HINT.search(t) and t.strip():
+            node = TextNode(t)
+            node.owner, node.is_tail = el, False
+            out.append((node, node.strip()))
+        t = el.tail
+        if t and len(t) <= 80 and LABEL_HINT.search(t) and t.strip():
+            parent = el.getparent()
+            if parent is not None and parent.tag in SKIP_TEXT_IN:
+                continue
+            node = TextNode(t)
+            node.owner, node.is_tail = el, True
+            out.append((node, node.strip()))
+    return out
 
 
 def _value_after(node, label_end: int) -> str | None:
@@ -162,7 +205,7 @@ def _value_after(node, label_end: int) -> str | None:
     el = node.getparent()
     if not node.is_tail:
         # the label is the element's own text: the value may follow inside the same element
-        full = _clean(el.text_content())
+        full = _text(el)
         idx = full.find(s.strip())
         after = re.sub(r"^\s*[:：]?\s*", "", full[idx + len(s.strip()):] if idx >= 0 else "")
         if after and ANY_LABEL.match(after):
@@ -189,9 +232,9 @@ def _value_after(node, label_end: int) -> str | None:
     return ""
 
 
-def _metadata(doc) -> dict[str, object]:
+def _metadata(labels: list) -> dict[str, object]:
     found: dict[str, object] = {}
-    for node, s in _label_nodes(doc):
+    for node, s in labels:
         for key, pattern in META_LABELS:
             if key in found:
                 continue
@@ -245,21 +288,21 @@ def _title_raw(doc, meta: dict[str, str], nav: set) -> str:
     return max(cands, key=len) if cands else ""
 
 
-def _related(doc, base: str, label: re.Pattern, nav: set, skip: set) -> list[str]:
+def _related(anchors: list, base: str, label: re.Pattern, nav: set, skip: set, labels: list) -> list[str]:
     """Links introduced by a label (相关解读：…, 原文链接：…) or whose own text carries it."""
     out: list[str] = []
 
     def add(a, listed_ok: bool = False) -> None:
         if a in nav or (a in skip and not listed_ok):
             return
-        url = canonical(urljoin(base, a.get("href", "")))
+        url = resolve(base, a.get("href", ""))
         if url and url != base and url not in out:
             out.append(url)
 
-    for a in doc.iter("a"):
-        if a.get("href") and label.search(_text(a)):
+    for a, text in anchors:
+        if label.search(text):
             add(a, listed_ok=True)  # 关联稿件 lists on an article page name their 解读 in the anchor
-    for node, s in _label_nodes(doc):
+    for node, s in labels:
         if len(s) > 14 or not label.search(s):
             continue
         el = node.getparent()
@@ -280,6 +323,25 @@ def _related(doc, base: str, label: re.Pattern, nav: set, skip: set) -> list[str
     return out
 
 
+@lru_cache(maxsize=65536)
+def _absolute(url: str) -> str | None:
+    return canonical(url)
+
+
+def resolve(base: str, href: str) -> str | None:
+    """Absolute canonical URL of ``href`` on page ``base``; absolute and root-relative links are cached."""
+    href = (href or "").strip()
+    if href.startswith(("http://", "https://", "HTTP://", "HTTPS://")):
+        return _absolute(href)
+    if href.startswith("/") and not href.startswith("//"):
+        m = ORIGIN.match(base)
+        if m:
+            return _absolute(m.group(0) + href)
+    if href.startswith(("javascript:", "mailto:", "tel:", "#")) or not href:
+        return None
+    return canonical(urljoin(base, href))
+
+
 def extract(url: str, html: str) -> PageFacts:
     doc = parse_html(html)
     base = url
@@ -291,9 +353,11 @@ def extract(url: str, html: str) -> PageFacts:
         name = (m.get("name") or m.get("property") or "").strip().lower()
         if name and m.get("content") is not None:
             facts.meta.setdefault(name, m.get("content").strip())
-    nav = _nav_elements(doc)
+    hinted = _hinted(doc)
+    nav, crumbs = _nav_and_crumbs(hinted)
+    labels = _label_nodes(doc)
     facts.title = _title(doc, facts.meta, nav)
-    facts.column_path = _breadcrumb(doc)
+    facts.column_path = _breadcrumb(crumbs, labels)
     if not facts.column_path and facts.meta.get("columnname"):
         facts.column_path = (facts.meta["columnname"],)
 
@@ -304,38 +368,38 @@ def extract(url: str, html: str) -> PageFacts:
         anchors = row.findall(".//a[@href]")
         if not anchors or len(anchors) > 3:
             continue
-        text = _text(row)
-        if len(text) > 300:
+        raw = "".join(row.itertext())
+        if len(raw) > 600:
             continue  # a layout row holding half the page, not a list entry
         a = anchors[0]
-        title = _clean(a.get("title")) or _text(a)
-        m = DATE_IN_TEXT.search(text.replace(_text(a), "", 1))
-        if not title or not m:
+        own = "".join(a.itertext())
+        m = DATE_IN_TEXT.search(raw.replace(own, "", 1))
+        if not m:
             continue
-        target = canonical(urljoin(base, a.get("href")))
+        title = _clean(a.get("title")) or _clean(own)
+        if not title:
+            continue
+        target = resolve(base, a.get("href"))
         if not target:
             continue
         entry_anchors.add(a)
         facts.entries.append((target, title, parse_date(m.group(0))))
 
-    meta = _metadata(doc)
+    anchors = [(a, _text(a)) for a in doc.iter("a") if a.get("href")]
+    meta = _metadata(labels)
     is_article = bool(facts.meta.get("articletitle")) or (
         ("index_no" in meta or "publish_date" in meta) and len(facts.entries) < 3)
     interp: list[str] = []
     source: list[str] = []
     if is_article:
-        interp = _related(doc, base, INTERP_LABEL, nav, entry_anchors)
-        source = _related(doc, base, SOURCE_LABEL, nav, entry_anchors)
+        interp = _related(anchors, base, INTERP_LABEL, nav, entry_anchors, labels)
+        source = _related(anchors, base, SOURCE_LABEL, nav, entry_anchors, labels)
     interp_set, source_set = set(interp), set(source)
 
-    for a in doc.iter("a"):
-        href = a.get("href")
-        if not href:
-            continue
-        target = canonical(urljoin(base, href))
+    for a, text in anchors:
+        target = resolve(base, a.get("href"))
         if not target:
             continue
-        text = _text(a)
         if a in entry_anchors:
             kind = "list"
         elif PAGER_TEXT.match(text) and (text in NEXT_TEXT or any(PAGER_HINT.search(_hint(p)) for p in a.iterancestors())):
@@ -355,7 +419,7 @@ def extract(url: str, html: str) -> PageFacts:
             facts.pagination.append(target)
     for n, _cur, name, ext in CREATE_PAGE.findall(html):
         for i in range(1, min(int(n), 500)):
-            target = canonical(urljoin(base, f"{name}_{i}.{ext}"))
+            target = resolve(base, f"{name}_{i}.{ext}")
             if target and target not in facts.pagination:
                 facts.pagination.append(target)
                 facts.links.append(Link(target, f"第{i + 1}页", "pager"))
@@ -374,15 +438,36 @@ def extract(url: str, html: str) -> PageFacts:
     elif facts.column_path and (facts.entries or facts.meta.get("columnname") or "暂无" in html):
         facts.kind = "list"
 
-    body = doc.find("body")
-    text = _text(body if body is not None else doc)
-    m_code, m_icp, m_psb = SITE_CODE.search(text), ICP.search(text), PSB.search(text)
-    facts.identity = {
+    facts.identity = identity(html)
+    return facts
+
+
+TAG = re.compile(r"<[^>]*>")
+
+
+def _windows(html: str, keyword: str, width: int, most: int = 6):
+    """Tag-free text around each occurrence of a keyword: footers are small, so read windows, not the page."""
+    start = 0
+    for _ in range(most):
+        i = html.find(keyword, start)
+        if i < 0:
+            return
+        yield " ".join(TAG.sub(" ", html[max(0, i - 12): i + width]).replace("&nbsp;", " ").split())
+        start = i + len(keyword)
+
+
+def identity(html: str) -> dict[str, str | None]:
+    """网站标识码, ICP备案编号 and 公安机关备案号 as printed on the page (None when absent)."""
+
+    def find(pattern: re.Pattern, keyword: str, width: int):
+        return next((m for w in _windows(html, keyword, width) if (m := pattern.search(w))), None)
+
+    m_code, m_icp, m_psb = find(SITE_CODE, "标识码", 80), find(ICP, "ICP", 60), find(PSB, "公网安备", 60)
+    return {
         "site_code": m_code.group(1) if m_code else None,
         "icp": re.sub(r"\s+", "", m_icp.group(0)) if m_icp else None,
         "psb": re.sub(r"\s+", " ", m_psb.group(0)) if m_psb else None,
     }
-    return facts
 
 
 def article_metadata(html: str | bytes, url: str) -> dict[str, object]:
@@ -392,7 +477,7 @@ def article_metadata(html: str | bytes, url: str) -> dict[str, object]:
 
         html = decode_html(html)[0]
     f = extract(canonical(url) or url, html)
-    a = f.article if f.kind == "article" else {**_metadata(parse_html(html))}
+    a = f.article if f.kind == "article" else {**_metadata(_label_nodes(parse_html(html)))}
     if f.kind != "article":
         a.setdefault("publish_date", parse_date(f.meta.get("pubdate", "")))
 
