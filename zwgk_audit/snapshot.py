@@ -53,8 +53,20 @@ def analyse(f: Fetched, kind: str) -> dict | None:
     return out
 
 
-def _analyse_item(item: tuple[Fetched, str]) -> dict | None:
-    return analyse(*item)
+def _replay_and_analyse(byte_range: tuple[str, int, int]) -> list[tuple[str, Any, dict | None]]:
+    """Worker: replay one byte range of a WARC and analyse its pages."""
+    from .crawl.warc import replay_range
+
+    out = []
+    for what, payload in replay_range(*byte_range):
+        analysis = None
+        if what == "fetched":
+            f = payload[0]
+            analysis = analyse(f, payload[1]) or {}
+            analysis["bytes"] = len(f.body)
+            f.body = b""  # the main process needs the size, not the bytes: keep the pipe light
+        out.append((what, payload, analysis))
+    return out
 
 
 class SnapshotBuilder:
@@ -79,7 +91,7 @@ class SnapshotBuilder:
         if record_id:
             self._by_record[record_id] = row
         analysis = analysis if analysis is not None else analyse(f, kind)
-        if analysis is None:
+        if not analysis:
             return None
         row.update({k: v for k, v in analysis.items() if k != "facts"})
         facts = analysis.get("facts")
@@ -145,12 +157,6 @@ class SnapshotBuilder:
             self.ingest(f, kind, rid, analysis)
         else:
             self.event(payload)
-
-    def add_batch(self, batch: list[tuple[str, Any]], pool) -> None:
-        pages = [p for w, p in batch if w == "fetched"]
-        results = iter(pool.map(_analyse_item, [(f, kind) for f, kind, _rid in pages], chunksize=8))
-        for what, payload in batch:
-            self.add(what, payload, next(results) if what == "fetched" else None)
 
     def build(self, warc_path: Path | None) -> "Snapshot":
         pages = pd.DataFrame(self.pages, columns=PAGE_COLUMNS)
@@ -282,17 +288,20 @@ class Snapshot:
             for what, payload in items:
                 b.add(what, payload)
             return b.build(p)
-        # decode + extract in worker processes, in batches, applied in file order: same tables, bounded memory
+        # workers read and extract byte ranges of the WARC themselves; results are applied in file order,
+        # so the tables are the same as a one-process replay
         from concurrent.futures import ProcessPoolExecutor
 
+        from .crawl.warc import record_offsets
+
+        offsets = record_offsets(p)
+        bounds = offsets + [p.stat().st_size]
+        step = 48
+        ranges = [(str(p), bounds[i], bounds[min(i + step, len(offsets))]) for i in range(0, len(offsets), step)]
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            batch: list[tuple[str, Any]] = []
-            for item in items:
-                batch.append(item)
-                if len(batch) >= 64 * workers:
-                    b.add_batch(batch, pool)
-                    batch = []
-            b.add_batch(batch, pool)
+            for items in pool.map(_replay_and_analyse, ranges):
+                for what, payload, analysis in items:
+                    b.add(what, payload, analysis)
         return b.build(p)
 
     def to_json_summary(self) -> str:

@@ -95,34 +95,54 @@ def _from_warc_date(value: str) -> str:
 def replay(path: str | Path) -> Iterator[tuple[str, object]]:
     """Yield ``("info", dict)``, ``("fetched", (Fetched, kind, record_id))``, ``("event", dict)`` in file order."""
     with open(path, "rb") as fh:
-        for rec in ArchiveIterator(fh):
-            rtype = rec.rec_type
-            h = rec.rec_headers
-            if rtype == "warcinfo":
-                text = rec.content_stream().read().decode("utf-8")
-                for line in text.splitlines():
-                    if line.startswith("zwgk:"):
-                        yield "info", json.loads(line.split(":", 1)[1].strip())
-            elif rtype == "response":
-                kind = h.get_header(KIND) or "page"
-                if kind == "redirect":
-                    continue
-                body = rec.content_stream().read()
-                http = rec.http_headers
-                status = int(http.get_statuscode()) if http and http.get_statuscode() else None
-                rid = h.get_header("WARC-Record-ID")
-                f = Fetched(
-                    url=h.get_header(REQUESTED) or h.get_header("WARC-Target-URI"),
-                    final_url=h.get_header("WARC-Target-URI"),
-                    status=status,
-                    headers=list(http.headers) if http else [],
-                    body=body,
-                    fetched_at=_from_warc_date(h.get_header("WARC-Date")),
-                    truncated=bool(h.get_header("WARC-Truncated")),
-                )
-                yield "fetched", (f, kind, rid)
-            elif rtype == "metadata" and h.get_header("Content-Type") == EVENT_TYPE:
-                payload = json.loads(rec.content_stream().read().decode("utf-8"))
-                payload["kind"] = h.get_header(KIND)
-                payload["record_id"] = h.get_header("WARC-Record-ID")
-                yield "event", payload
+        yield from replay_stream(fh)
+
+
+def record_offsets(path: str | Path) -> list[int]:
+    """Byte offset of every record (a cheap pass: payloads are skipped, not parsed)."""
+    with open(path, "rb") as fh:
+        it = ArchiveIterator(fh)
+        return [it.get_record_offset() for _rec in it]
+
+
+def replay_range(path: str | Path, start: int, end: int) -> list[tuple[str, object]]:
+    """:func:`replay` for the records in ``[start, end)``: lets worker processes share one WARC."""
+    with open(path, "rb") as fh:
+        fh.seek(start)
+        data = fh.read(end - start) if end > start else fh.read()
+    return list(replay_stream(io.BytesIO(data)))
+
+
+def replay_stream(fh) -> Iterator[tuple[str, object]]:
+    """The records of an open WARC stream, as :func:`replay` yields them."""
+    for rec in ArchiveIterator(fh):
+        rtype = rec.rec_type
+        h = rec.rec_headers
+        if rtype == "warcinfo":
+            text = rec.content_stream().read().decode("utf-8")
+            for line in text.splitlines():
+                if line.startswith("zwgk:"):
+                    yield "info", json.loads(line.split(":", 1)[1].strip())
+        elif rtype == "response":
+            kind = h.get_header(KIND) or "page"
+            if kind == "redirect":
+                continue
+            body = rec.content_stream().read()
+            http = rec.http_headers
+            status = int(http.get_statuscode()) if http and http.get_statuscode() else None
+            rid = h.get_header("WARC-Record-ID")
+            f = Fetched(
+                url=h.get_header(REQUESTED) or h.get_header("WARC-Target-URI"),
+                final_url=h.get_header("WARC-Target-URI"),
+                status=status,
+                headers=list(http.headers) if http else [],
+                body=body,
+                fetched_at=_from_warc_date(h.get_header("WARC-Date")),
+                truncated=bool(h.get_header("WARC-Truncated")),
+            )
+            yield "fetched", (f, kind, rid)
+        elif rtype == "metadata" and h.get_header("Content-Type") == EVENT_TYPE:
+            payload = json.loads(rec.content_stream().read().decode("utf-8"))
+            payload["kind"] = h.get_header(KIND)
+            payload["record_id"] = h.get_header("WARC-Record-ID")
+            yield "event", payload
