@@ -16,7 +16,7 @@ from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 from ..extract.urls import canonical, host_of
 from ..snapshot import Snapshot, SnapshotBuilder
-from .fetcher import CrawlConfig, Fetched, Fetcher
+from .fetcher import CrawlConfig, Fetcher
 from .warc import WarcRecorder
 
 __all__ = ["crawl", "default_out_dir"]

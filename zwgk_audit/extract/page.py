@@ -31,7 +31,6 @@ PAGER_TEXT = re.compile(r"^\s*(下一页|下页|后一页|尾页|末页|上一�
 PAGER_HINT = re.compile(r"page|pager|pagination|fenye|pagelist", re.I)
 NEXT_TEXT = {"下一页", "下页", "后一页", "尾页", "末页"}
 CREATE_PAGE = re.compile(r"createPageHTML\(\s*(\d+)\s*,\s*(\d+)\s*,\s*[\"']([^\"']+)[\"']\s*,\s*[\"']([^\"']+)[\"']")
-PAGE_VARS = re.compile(r"var\s+(?:countPage|pageCount|totalPage|m_nRecordCount_pages)\s*=\s*(\d+)")
 BREAD_LABEL = re.compile(r"^\s*[^>：:\s]{0,8}位置\s*(?:是)?\s*[:：]?\s*")
 BREAD_SPLIT = re.compile(r"\s*(?:>>|>|＞|›|»|→|/|\\)\s*")
 HOME_NAMES = {"首页", "网站首页", "主页", "门户首页", "Home"}
@@ -102,7 +101,8 @@ def _hint(el) -> str:
 
 _PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, recover=True)
 _HINTED = etree.XPath("//*[@class or @id] | //nav | //header | //footer")
-LABEL_HINT = re.compile("号|机|单位|部门|日期|时间|效|发布于|解读|原文|文件|政策|位置")
+LABEL_HINT = re.compile("号|机|单位|部门|日期|时间|效|发布于|解读|原文|文件|政策|位置|来源")
+BYLINE = re.compile(r"^\s*(来源|信息来源|文章来源|稿件来源|来源单位)\s*[:：]")
 SKIP_TEXT_IN = {"script", "style", "a", "option", "title", "head", "meta", "link"}
 
 
@@ -260,6 +260,21 @@ def _metadata(labels: list) -> dict[str, object]:
 CJK_SPACE = re.compile(r"(?<=[\u4e00-\u9fff])\s+|\s+(?=[\u4e00-\u9fff])")
 
 
+def _byline_date(labels: list) -> dt.date | None:
+    """The date printed on the 来源 line under the title ("2020-07-20　来源：市政府办公室")."""
+    for node, text in labels:
+        if len(text) > 40 or not BYLINE.match(text):
+            continue
+        el = node.getparent()
+        for holder in (el, el.getparent() if el is not None else None):
+            if holder is None:
+                break
+            line = _text(holder)
+            if len(line) <= 200 and (day := parse_date(line)):
+                return day
+    return None
+
+
 def _title(doc, meta: dict[str, str], nav: set) -> str:
     """Meta ArticleTitle, else the heading that the <title> repeats, else the longest part of <title>."""
     return CJK_SPACE.sub("", _title_raw(doc, meta, nav))
@@ -387,8 +402,10 @@ def extract(url: str, html: str) -> PageFacts:
 
     anchors = [(a, _text(a)) for a in doc.iter("a") if a.get("href")]
     meta = _metadata(labels)
-    is_article = bool(facts.meta.get("articletitle")) or (
-        ("index_no" in meta or "publish_date" in meta) and len(facts.entries) < 3)
+    if "publish_date" not in meta and (byline := _byline_date(labels)):
+        meta["publish_date"] = byline
+    is_article = bool(facts.meta.get("articletitle")) or "index_no" in meta or (
+        "publish_date" in meta and len(facts.entries) < 3)
     interp: list[str] = []
     source: list[str] = []
     if is_article:
