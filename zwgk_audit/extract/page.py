@@ -115,9 +115,19 @@ class TextNode(str):
         return self.owner
 
 
+def _closes_early(html: str) -> bool:
+    """A </html> or </body> well before the end: an included fragment closed the page early (one regex pass)."""
+    m = EARLY_CLOSE.search(html)
+    return m is not None and len(html) - m.end() > 200 and EARLY_CLOSE.search(html, m.end()) is not None
+
+
 def parse_html(html: str):
     """Plain lxml etree (no HtmlElement class lookup per node: that costs as much as the parse)."""
-    html = EARLY_CLOSE.sub("", XML_DECL.sub("", html or "", count=1))
+    html = html or ""
+    if html[:200].lstrip()[:5].lower() == "<?xml":
+        html = XML_DECL.sub("", html, count=1)
+    if _closes_early(html):
+        html = EARLY_CLOSE.sub("", html)
     try:
         root = etree.fromstring(html or "<html></html>", _PARSER)
     except (etree.ParserError, ValueError):
@@ -476,8 +486,14 @@ def _windows(html: str, keyword: str, width: int, most: int = 6):
 def identity(html: str) -> dict[str, str | None]:
     """网站标识码, ICP备案编号 and 公安机关备案号 as printed on the page (None when absent)."""
 
+    tail = html[len(html) * 3 // 5:]  # footers sit at the end: look there first, then the whole page
+
     def find(pattern: re.Pattern, keyword: str, width: int):
-        return next((m for w in _windows(html, keyword, width) if (m := pattern.search(w))), None)
+        for text in (tail, html):
+            m = next((m for w in _windows(text, keyword, width) if (m := pattern.search(w))), None)
+            if m is not None:
+                return m
+        return None
 
     m_code, m_icp, m_psb = find(SITE_CODE, "标识码", 80), find(ICP, "ICP", 60), find(PSB, "公网安备", 60)
     return {
