@@ -74,6 +74,7 @@ class Checklist(_Model):
     appraisal_share: float | None = Field(
         None, ge=0, le=100, description="points of a 100-point 绩效考核 that 政务公开 carries"
     )
+    notes: list[str] = Field(default_factory=list, description="reviewer's notes: defaults taken, corrections made")
     categories: list[Category] = Field(min_length=1)
     items: list[Item] = Field(min_length=1)
 
@@ -119,6 +120,7 @@ class Checklist(_Model):
             year=first_with("year"),
             source_plan=first_with("source_plan"),
             appraisal_share=share,
+            notes=[n for cl in lists for n in cl.notes],
             categories=list(cats.values()),
             items=items,
         )

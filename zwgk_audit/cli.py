@@ -115,6 +115,42 @@ def cmd_serve_sample(args) -> int:
     return 0
 
 
+def cmd_derive(args) -> int:
+    from .checklist import load_checklist
+    from .plans import derive_checklist, parse_plan
+
+    path = Path(args.plan)
+    raw = path.read_bytes()
+    from .crawl.encoding import decode_html
+
+    text = decode_html(raw, None)[0]
+    plan = parse_plan(text)
+    if not plan.clauses:
+        print(f"zwgk-audit: {path}: no task clauses found (numbering 一、/（一）/1./（1） not recognised)", file=sys.stderr)
+        return 2
+    baseline = load_checklist(_checklist_path(args.baseline)) if args.baseline else None
+    derived = derive_checklist(plan, plan_id=args.id or path.stem, agency=args.agency, year=args.year, source=str(path))
+    checklist = derive_checklist(plan, baseline, plan_id=args.id or path.stem, agency=args.agency, year=args.year,
+                                 source=str(path)) if baseline else derived
+    out = Path(args.out) if args.out else None
+    header = (f"# Derived by `zwgk-audit derive` from {path.name} — review before use.\n"
+              f"# Every item cites its clause; `manual` items need an evaluator.\n")
+    if out:  # written before the table is printed: a closed pipe must not lose the file
+        out.write_text(header + checklist.to_yaml(), encoding="utf-8")
+        print(f"写出 checklist: {out}")
+    print(f"{plan.title}：{len(plan.clauses)} 项任务，{len(derived.items)} 个检查项"
+          f"（自动 {sum(i.check != 'manual' for i in derived.items)}，人工 {sum(i.check == 'manual' for i in derived.items)}）")
+    print(f"{'条款':<8}{'任务':<28}{'责任单位':<30}检查项")
+    for clause in plan.clauses:
+        mine = [i for i in derived.items if i.basis.clause.endswith(f"{clause.number}{clause.title}")]
+        units = "、".join(clause.responsible_units) or "（未写明）"
+        items = "；".join(("人工" if i.check == "manual" else i.check) + f":{i.title}" for i in mine)
+        print(f"{clause.number:<8}{clause.title[:26]:<28}{units[:28]:<30}{items}")
+    if plan.appraisal_share is None:
+        print(f"注意：计划未写明考核分值权重，appraisal_share 取默认值 {checklist.appraisal_share:g}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="zwgk-audit",
@@ -142,6 +178,17 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--insecure", action="store_true", help="read pages despite TLS errors (the TLS failure is still recorded)")
     a.add_argument("--as-of", help="judge as of this date (YYYY-MM-DD); default: the crawl day")
     a.set_defaults(func=cmd_audit)
+
+    dv = sub.add_parser("derive", help="derive a draft checklist from a plan text or HTML page",
+                        description="从政务公开工作要点/实施方案（文本或HTML）解析任务条款（编号、责任单位、时限、截止日期），"
+                                    "按映射规则生成检查清单草稿；无法自动检查的任务生成“人工核查”项。")
+    dv.add_argument("plan", help="plan file (.txt or .html; UTF-8 or GBK)")
+    dv.add_argument("-o", "--out", help="write the checklist YAML here")
+    dv.add_argument("--baseline", help="merge with this checklist (e.g. baseline.yaml): stricter limits win")
+    dv.add_argument("--id", help="checklist id (default: the file name)")
+    dv.add_argument("--agency")
+    dv.add_argument("--year", type=int)
+    dv.set_defaults(func=cmd_derive)
 
     s = sub.add_parser("serve-sample", help="serve the sample portal on loopback for exploring",
                        description="在本机回环地址上运行示例门户。--plant key=value 植入缺陷，如 late_documents=2、"

@@ -28,6 +28,8 @@ COLUMNS: list[tuple[str, str, str | None, str, str]] = [
     ("办事指南", "zfxxgk/fdzdgknr/bszn", "法定主动公开内容", "slow", "none"),
     ("人事信息", "zfxxgk/fdzdgknr/rsxx", "法定主动公开内容", "slow", "none"),
     ("建议提案办理", "zfxxgk/fdzdgknr/jyta", "法定主动公开内容", "slow", "none"),
+    ("双随机一公开", "zfxxgk/fdzdgknr/sjyk", "法定主动公开内容", "slow", "none"),
+    ("意见征集", "zfxxgk/fdzdgknr/yjzj", "法定主动公开内容", "slow", "none"),
     ("政府信息公开年报", "zfxxgk/ndbg", "政府信息公开", "static", "none"),
     ("依申请公开", "zfxxgk/ysqgk", "政府信息公开", "static", "none"),
 ]
