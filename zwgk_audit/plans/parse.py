@@ -151,6 +151,16 @@ def _classify(no: int, text: str) -> _Line:
     return line
 
 
+def _attributed(lines: list[_Line], i: int) -> bool:
+    """Does the block of numbered line ``i`` (up to the next numbered line) state a responsible unit?"""
+    block = [lines[i].body]
+    for ln in lines[i + 1:]:
+        if ln.level:
+            break
+        block.append(ln.body)
+    return any(parse_attribution(g) for g in _balanced_groups("".join(block)))
+
+
 def _is_heading(line: _Line) -> bool:
     body = line.body
     return len(body) <= 40 and "。" not in body and "；" not in body and not ATTRIBUTION_HINT.search(body)
@@ -216,7 +226,7 @@ def parse_attribution(group: str) -> Attribution | None:
             if rest:
                 att.cooperating += _units(rest)
             continue
-        if re.search(r"配合$", part):
+        if re.search(r"配合$", part) or att.lead:  # after a named lead, the units that "负责" carry it out with it
             att.cooperating += _units(part)
             continue
         att.lead += _units(part)
@@ -325,6 +335,16 @@ def parse_plan(text: str) -> Plan:
         directly_next = nxt == i + 1
         if _is_heading(ln) and nxt is not None and directly_next and lines[nxt].level == ln.level:
             header.add(i)
+        elif _is_heading(ln) and nxt is not None and directly_next and lines[nxt].level > ln.level:
+            # a heading over numbered items that each carry their own attribution: those items are the tasks
+            children = []
+            for j in numbered[k + 1:]:
+                if lines[j].level <= ln.level:
+                    break
+                if lines[j].level == lines[nxt].level:
+                    children.append(j)
+            if children and all(_attributed(lines, j) for j in children):
+                header.add(i)
 
     # sections: split at level-1 headers (and level-2 headers acting as sections)
     clauses: list[Clause] = []

@@ -1,0 +1,171 @@
+"""Plans → clauses → checklists, on the five seeds and on each numbering and attribution form."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from zwgk_audit.audit import audit
+from zwgk_audit.checklist import load_checklist, parse_checklist
+from zwgk_audit.plans import derive_checklist, parse_attribution, parse_plan
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT.parent / "shared" / "seeds"
+FIXTURE_SEEDS = Path(__file__).parent / "fixtures" / "seeds"
+SEED_COUNTS = {"000": 23, "001": 20, "002": 15, "003": 19, "004": 18}
+SEED_CHECKLISTS = {"000": "sanyuan-ajj-2018", "001": "tianjin-yjglj-2022", "002": "panjin-sfj-2019",
+                   "003": "dongtou-2020", "004": "nanning-qxj-2017"}
+
+
+def seed_text(key: str) -> str:
+    return next(FIXTURE_SEEDS.glob(f"{key}_*.txt")).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("key,count", sorted(SEED_COUNTS.items()))
+def test_reference_clause_counts(key, count):
+    plan = parse_plan(seed_text(key))
+    assert len(plan.clauses) == count
+    assert [c.index for c in plan.clauses] == list(range(1, count + 1))  # in order, none lost, none doubled
+
+
+@pytest.mark.parametrize("key", sorted(SEED_COUNTS))
+def test_every_stated_unit_is_extracted(key):
+    plan = parse_plan(seed_text(key))
+    for clause in plan.clauses:
+        stated = re.findall(r"[（(](?:责任(?:单位|科室|处室)[:：]|牵头科室[:：])[^)）]*[)）]|[（(][^（()）]{2,40}负责[)）]",
+                            clause.text)
+        if stated:
+            assert clause.responsible_units, f"{key} {clause.number}: {stated}"
+        # every unit named in the clause's attributions is one of its responsible units
+        for group in stated:
+            for unit in re.split(r"时限要求.*|信息发布.*|配合科室|牵头科室|责任单位|责任科室|责任处室|负责落实|负责|牵头|[、，,；;：:]", group.strip("（()）")):
+                unit = unit.strip()
+                if 2 <= len(unit) <= 12 and not re.search(r"分别|和|及|要求|渠道|时限|信息|提供", unit):
+                    assert any(unit in u or u in unit for u in clause.responsible_units), (key, clause.number, unit)
+
+
+def test_attribution_forms():
+    a = parse_attribution("责任处室:新闻宣传处牵头,办公室、机关党委办公室和各处室单位负责落实")
+    assert a.lead == ["新闻宣传处"] and a.cooperating == ["办公室", "机关党委办公室", "各处室单位"]
+    a = parse_attribution("牵头科室:办公室;配合科室:业务科、气象台、科技服务中心;时限要求:信息形成后及时提供;信息发布及渠道:办公室,政府门户网站")
+    assert a.lead == ["办公室"] and a.cooperating == ["业务科", "气象台", "科技服务中心"]
+    assert a.time_limit == "信息形成后及时提供"
+    assert parse_attribution("局办公室、应急指挥中心负责").lead == ["局办公室", "应急指挥中心"]
+    assert parse_attribution("责任单位:区府办、各街道(乡镇),其他区级有关单位").lead == ["区府办", "各街道(乡镇)", "其他区级有关单位"]
+    assert parse_attribution("局办公室牵头;应急指挥中心、普法科负责").cooperating == ["应急指挥中心", "普法科"]
+    assert parse_attribution("责任科室:办公室和相关业务股室").lead == ["办公室", "相关业务股室"]
+    assert parse_attribution("住房和城乡建设局负责").lead == ["住房和城乡建设局"]  # 和 inside a name stays
+    assert parse_attribution("2017年6月30日前") is None
+
+
+NUMBERING = {
+    "dot": "一、公开任务\n1.推进政务公开。做好公开工作。(责任单位:办公室)\n2.加强解读。做好解读。(责任单位:政策法规科)\n",
+    "dunhao": "一、公开任务\n1、推进政务公开。做好公开工作。(责任单位:办公室)\n2、加强解读。做好解读。(责任单位:政策法规科)\n",
+    "paren_digit": "一、公开任务\n（1）推进政务公开。做好公开工作。（办公室负责）\n（2）加强解读。做好解读。（政策法规科负责）\n",
+    "paren_cn_fullwidth": "一、公开任务\n（一）推进政务公开。做好公开工作。（责任处室：办公室）\n（二）加强解读。做好解读。（责任处室：政策法规处）\n",
+}
+
+
+@pytest.mark.parametrize("style", sorted(NUMBERING))
+def test_numbering_styles(style):
+    plan = parse_plan(NUMBERING[style])
+    assert [c.title for c in plan.clauses] == ["推进政务公开", "加强解读"]
+    assert plan.clauses[0].responsible_units and plan.clauses[1].responsible_units
+
+
+def test_context_sections_headers_restarts_and_split_tasks():
+    text = """关于印发2024年政务公开工作要点的通知
+发布时间：2024-03-01 来源：某局 阅读：{{ pvCount }} 次
+2024年某局政务公开工作要点
+一、总体要求
+（一）指导思想
+以习近平新时代中国特色社会主义思想为指导。
+（二）工作目标
+全面提升公开质量。
+二、主要任务
+（一）加强政策发布解读
+1.规范文件发布。文件在成文后3个工作日内公开，解读材料与文件互为链接。（责任单位：办公室）
+2.加强解读。解读材料在文件公开后3个工作日内发布。（责任单位：政策法规科牵头，各科室配合）
+（二）推进重点领域公开
+1.公开权责清单。在门户网站公开权责清单和双随机、一公开结果。（责任单位：法规科）
+本任务的第二段，另有责任单位。（责任单位：执法大队）
+三、保障措施
+1.加强组织领导。各科室要高度重视，2024年底前完成政府网站IPv6改造，每季度至少1次通报。（责任单位：办公室）
+四、工作要求
+各科室要认真落实。
+主办单位：某局 版权所有 网站标识码：1234567890
+"""
+    plan = parse_plan(text)
+    assert [c.title for c in plan.clauses] == ["规范文件发布", "加强解读", "公开权责清单", "加强组织领导"]
+    assert plan.clauses[2].responsible_units == ["法规科", "执法大队"]  # a task over two paragraphs
+    assert plan.clauses[1].lead_units == ["政策法规科"] and plan.clauses[1].cooperating_units == ["各科室"]
+    assert plan.clauses[3].deadlines[0]["date"] == "2024-12-31"
+    assert plan.clauses[3].frequencies and plan.clauses[3].frequencies[0]["per"] == "每季度"
+    assert any("网站标识码" in s for s in plan.stripped) and any("发布时间" in s for s in plan.stripped)
+    assert any("指导思想" in line for line in plan.context)
+    cl = derive_checklist(plan, plan_id="t")
+    checks = {(i.check, tuple(sorted(i.params.items()))) for i in cl.items if i.check not in ("manual", "column_present")}
+    assert ("publication_timeliness", (("max_working_days", 3),)) in checks
+    assert ("interpretation_linked", (("mutual", True),)) in checks
+    assert ("interpretation_linked", (("within_days", 3),)) in checks
+    ipv6 = [i for i in cl.items if "IPv6" in i.title]
+    assert ipv6 and ipv6[0].check == "manual" and str(ipv6[0].deadline) == "2024-12-31"
+    assert any(i.check == "column_present" and i.params["column"] == "权责清单" for i in cl.items)
+    # every clause is traceable: each yields at least one item citing it, with its unit
+    for clause in plan.clauses:
+        mine = [i for i in cl.items if i.basis.clause.endswith(f"{clause.number}{clause.title}")]
+        assert mine and all(i.responsible_unit for i in mine)
+    assert cl.appraisal_share == 4.0 and cl.notes  # default share, documented
+    parse_checklist(cl.to_yaml(), "derived.yaml")  # valid as a file a person would edit
+
+
+def test_time_limits_and_targets_from_seeds():
+    p000 = parse_plan(seed_text("000"))
+    limits = {(t["value"], t["unit"]) for c in p000.clauses for t in p000.clauses[8].time_limits}
+    assert (3, "工作日") in limits
+    assert {(5, "小时"), (24, "小时")} <= {(t["value"], t["unit"]) for t in p000.clauses[12].time_limits}
+    assert p000.clauses[7].frequencies[0]["at_least"] == 1  # 每年至少1次
+    assert parse_plan(seed_text("002")).appraisal_share == 4.0  # 分值权重不低于4%
+    p001 = parse_plan(seed_text("001"))
+    assert any(d["date"] == "2022-12-31" for d in p001.clauses[15].deadlines)  # IPv6 by end 2022
+    p003 = parse_plan(seed_text("003"))
+    assert any(t["value"] == 2 and t["op"] == "降低" for t in p003.clauses[15].targets)  # 纠错率降低2%
+
+
+def test_derived_merges_with_baseline_stricter_limit_wins():
+    base = load_checklist(ROOT / "checklists" / "baseline.yaml")
+    merged = derive_checklist(parse_plan(seed_text("000")), base, plan_id="s000")
+    timely = [i for i in merged.items if i.check == "publication_timeliness"]
+    assert len(timely) == 1 and timely[0].params["max_working_days"] == 3
+    assert "第二十六条" in timely[0].basis.clause and "9." in timely[0].basis.clause
+
+
+@pytest.mark.parametrize("key", sorted(SEED_CHECKLISTS))
+def test_seed_checklists_load_cite_and_run(key, clean_snapshot):
+    from .conftest import AS_OF
+
+    cl = load_checklist(ROOT / "checklists" / f"{SEED_CHECKLISTS[key]}.yaml")
+    plan = parse_plan(seed_text(key))
+    numbers = {f"{c.number}{c.title}" for c in plan.clauses}
+    assert all(any(i.basis.clause.endswith(n) for i in cl.items) for n in numbers)  # every task is there
+    a = audit(clean_snapshot, cl, as_of=AS_OF)
+    assert not a.findings["message"].str.contains("检查程序出错").any()
+    # reviewed files stay close to what derivation gives today: same items, same checks and params
+    derived = derive_checklist(plan, plan_id=cl.id)
+    assert [(i.id, i.check, i.params) for i in derived.items] == [(i.id, i.check, i.params) for i in cl.items]
+
+
+def test_derive_cli_writes_yaml_and_prints_table(tmp_path, capsys):
+    from zwgk_audit import cli
+
+    out = tmp_path / "p.yaml"
+    src = next(FIXTURE_SEEDS.glob("002_*.txt"))
+    assert cli.main(["derive", str(src), "-o", str(out), "--baseline", "baseline.yaml"]) == 0
+    printed = capsys.readouterr().out
+    assert "15 项任务" in printed and "interpretation_linked" in printed and "人工" in printed
+    cl = load_checklist(out)
+    assert cl.appraisal_share == 4.0 and any(i.id.startswith("B-") for i in cl.items)
+    gbk = tmp_path / "gbk.txt"
+    gbk.write_bytes(src.read_text(encoding="utf-8").encode("gbk", errors="ignore"))
+    assert cli.main(["derive", str(gbk)]) == 0
