@@ -169,3 +169,43 @@ def test_derive_cli_writes_yaml_and_prints_table(tmp_path, capsys):
     gbk = tmp_path / "gbk.txt"
     gbk.write_bytes(src.read_text(encoding="utf-8").encode("gbk", errors="ignore"))
     assert cli.main(["derive", str(gbk)]) == 0
+
+
+TABLE_ONE_ROW_PER_LINE = """2024年某省政务公开工作要点任务分解表
+一、深化决策公开
+序号 工作任务 工作要求 牵头单位 配合单位 完成时限
+1 推进重大行政决策公开 制定并公开重大行政决策事项目录 省政府办公厅 省司法厅、省发展改革委 2024年6月底前
+2 做好政策解读 政策文件与解读材料互为链接，解读材料在文件公开后3个工作日内发布 省政府办公厅 各市人民政府 长期
+二、强化平台建设
+序号 工作任务 工作要求 牵头单位 配合单位 完成时限
+4 推进政府网站IPv6改造 2024年底前完成省政府门户网站IPv6改造 省大数据局 省通信管理局 2024年底前
+"""
+TABLE_ONE_CELL_PER_LINE = ("序号\n工作任务\n工作要求\n牵头单位\n配合单位\n1\n推进重大行政决策公开\n制定并公开重大行政决策事项目录。\n"
+                           "省政府办公厅\n省司法厅、省发展改革委\n2\n规范文件发布\n文件成文后5个工作日内公开。\n省政府办公厅\n各设区市人民政府\n")
+
+
+def test_flattened_task_table_rows_become_clauses():
+    plan = parse_plan(TABLE_ONE_ROW_PER_LINE)
+    assert [c.index for c in plan.clauses] == [1, 2, 4]  # a numbering gap stays a gap; repeated headers dropped
+    first = plan.clauses[0]
+    assert first.title == "推进重大行政决策公开"
+    assert first.lead_units == ["省政府办公厅"] and first.cooperating_units == ["省司法厅", "省发展改革委"]
+    assert first.deadlines[0]["date"] == "2024-06-30"
+    assert plan.clauses[2].deadlines[0]["date"] == "2024-12-31"
+    cl = derive_checklist(plan, plan_id="t")
+    assert any(i.check == "interpretation_linked" and i.params == {"within_days": 3} for i in cl.items)
+    plan = parse_plan(TABLE_ONE_CELL_PER_LINE)
+    assert [(c.title, c.lead_units, c.cooperating_units) for c in plan.clauses] == [
+        ("推进重大行政决策公开", ["省政府办公厅"], ["省司法厅", "省发展改革委"]),
+        ("规范文件发布", ["省政府办公厅"], ["各设区市人民政府"])]
+    assert plan.clauses[1].time_limits[0]["value"] == 5
+
+
+def test_plan_html_page_is_read():
+    html = ("<html><body><div class='header'>网站首页</div><p>某局2024年政务公开工作要点</p><p>一、主要任务</p>"
+            "<p>1.规范文件发布。文件成文后5个工作日内公开。（责任单位：办公室）</p>"
+            "<p>2.加强解读。解读材料与文件互为链接。（责任单位：法规科）</p>"
+            "<div class='footer'>主办单位：某局 网站标识码：1234567890</div></body></html>")
+    plan = parse_plan(html)
+    assert [c.title for c in plan.clauses] == ["规范文件发布", "加强解读"]
+    assert plan.clauses[1].responsible_units == ["法规科"]

@@ -19,6 +19,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from .tables import unflatten_tables
+
 CN_DIGITS = {"零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
 MARKERS = [
@@ -307,6 +309,7 @@ def parse_plan(text: str) -> Plan:
         text = "".join((body if body is not None else doc).itertext())
     raw_lines = text.replace("\r", "\n").split("\n")
     kept, stripped = _strip_furniture(raw_lines)
+    kept = unflatten_tables(kept)
     lines: list[_Line] = []
     for no, t in kept:
         for part in _split_inline(t):
@@ -364,7 +367,9 @@ def parse_plan(text: str) -> Plan:
         # a level-2 "section" inside a context level-1 section stays context
         is_l1 = any(lines[i].level == 1 and lines[i].body == name for i in header) if name else False
         if is_l1 or not name:
-            section_context = bool(name and CONTEXT_HEADINGS.search(name)) or not name and not clauses
+            # the unnamed part before the first section is a preamble, unless the plan has no sections at all
+            preamble = not name and not clauses and len(sections) > 1
+            section_context = bool(name and CONTEXT_HEADINGS.search(name)) or preamble
         ctx = section_context or bool(name and CONTEXT_HEADINGS.search(name))
         levels = [lines[i].level for i in idxs if lines[i].level and lines[i].level > 1]
         if ctx or not levels:

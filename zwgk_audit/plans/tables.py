@@ -1,0 +1,108 @@
+"""任务分解表 flattened into text: turn table rows back into numbered, attributed task lines.
+
+Provincial and city plans often publish their tasks as a table (序号 / 工作任务 /
+工作要求 / 牵头单位 / 配合单位 / 完成时限). A crawler flattens it into running text
+— one cell per line, or a whole row on one line — and repeats the header on
+every page. Rows start with a bare number. This module rewrites each row as
+``N.工作任务。工作要求（牵头单位：…；配合单位：…；时限要求：…）`` so the
+ordinary clause parser reads it.
+"""
+from __future__ import annotations
+
+import re
+
+HEADER_WORDS = ("序号", "工作任务", "主要任务", "重点任务", "任务内容", "工作内容", "工作要求", "具体措施", "牵头单位",
+                "责任单位", "配合单位", "参与单位", "完成时限", "完成时间", "时间要求", "责任部门", "牵头部门", "配合部门")
+ROW_START = re.compile(r"^(\d{1,3})(?:[\s\u3000]+(.*)|)$")
+SECTION = re.compile(r"^\s*[一二三四五六七八九十]{1,3}\s*、")
+UNIT_END = re.compile(r"(办公厅|办公室|政府|委员会|委|局|厅|办|中心|院|部|处|科|室|会|队|所|站|行|公司|单位|集团|法院|检察院|"
+                      r"分局|支队|大队|部门)(等)?$")
+TIME_CELL = re.compile(r"^(20\d{2}\s*年.*|长期|持续推进|持续|常态化|全年|年底前|\d{4}年\d{1,2}月底前|按.*要求)$")
+
+
+def _is_header(line: str) -> bool:
+    return sum(word in line for word in HEADER_WORDS) >= 2 and len(line) <= 80
+
+
+def _unit_cell(token: str) -> bool:
+    parts = [p for p in re.split(r"[、，,]", token) if p]
+    return bool(parts) and len(token) <= 60 and all(UNIT_END.search(p.strip()) or p.strip().startswith("各") for p in parts)
+
+
+def _row_line(number: str, cells: list[str], header: str) -> str:
+    tokens = [t for c in cells for t in re.split(r"[\s\u3000]{1,}", c) if t]
+    time_text = None
+    if tokens and re.search(r"完成时限|完成时间|时间要求", header) and TIME_CELL.match(tokens[-1]):
+        time_text = tokens.pop()
+    units: list[str] = []
+    while tokens and _unit_cell(tokens[-1]) and len(units) < 2:
+        units.insert(0, tokens.pop())
+    has_coop = bool(re.search(r"配合单位|参与单位|配合部门", header))
+    lead, coop = (units[0], units[1]) if len(units) == 2 else (units[0] if units else None, None)
+    if len(units) == 1 and has_coop and not re.search(r"牵头|责任", header):
+        lead, coop = None, units[0]
+    task = tokens[0] if tokens else ""
+    requirement = "".join(tokens[1:])
+    parts = [f"牵头单位：{lead}"] if lead else []
+    if coop and has_coop:
+        parts.append(f"配合单位：{coop}")
+    if time_text:
+        parts.append(f"时限要求：{time_text}")
+    attribution = f"（{'；'.join(parts)}）" if parts else ""
+    task = task.rstrip("。")
+    return f"{number}.{task}。{requirement}{attribution}"
+
+
+def _join_header_cells(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """A header flattened one cell per line (序号 / 工作任务 / …) becomes one header line."""
+    out: list[tuple[int, str]] = []
+    i = 0
+    while i < len(lines):
+        j = i
+        while j < len(lines) and lines[j][1].strip() in HEADER_WORDS:
+            j += 1
+        if j - i >= 2:
+            out.append((lines[i][0], " ".join(t for _, t in lines[i:j])))
+            i = j
+        else:
+            out.append(lines[i])
+            i += 1
+    return out
+
+
+def unflatten_tables(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Rewrite task-table rows as numbered lines; lines outside tables pass unchanged."""
+    lines = _join_header_cells(lines)
+    out: list[tuple[int, str]] = []
+    header: str | None = None
+    row: tuple[int, str, list[str]] | None = None
+
+    def flush() -> None:
+        nonlocal row
+        if row is not None:
+            out.append((row[0], _row_line(row[1], row[2], header or "")))
+            row = None
+
+    for no, text in lines:
+        if _is_header(text):
+            flush()
+            header = text  # repeated on every page of the table: dropped each time
+            continue
+        if header is None:
+            out.append((no, text))
+            continue
+        m = ROW_START.match(text)
+        if m:
+            flush()
+            row = (no, m.group(1), [m.group(2)] if m.group(2) else [])
+            continue
+        if SECTION.match(text):
+            flush()
+            out.append((no, text))
+            continue
+        if row is not None:
+            row[2].append(text)
+        else:
+            out.append((no, text))
+    flush()
+    return out
