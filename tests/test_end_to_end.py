@@ -62,7 +62,7 @@ def test_every_planted_defect_is_found(defect_snapshot, defect_portal, checklist
 @pytest.mark.parametrize("defects", [
     Defects(missing_columns=["政策解读", "政府信息公开指南"], no_footer_identity=True),
     Defects(empty_columns=["政策解读"], stale_columns=["政务动态"], late_documents=4),
-    Defects(interpretations_one_way=5, broken_links=1, incomplete_metadata=3),
+    Defects(interpretations_one_way=5, broken_links=1, incomplete_metadata=3, late_annual_report=True),
 ])
 def test_other_defect_mixes_gbk(defects, checklist, tmp_path):
     portal = generate(SampleConfig(seed=21, as_of=AS_OF, encoding="gbk", defects=defects))

@@ -130,3 +130,16 @@ def test_failed_veto_caps_total():
     s = score(f, cl)
     assert s.vetoed == ["B1"]
     assert s.score == 59.0  # uncapped it would be (3*100 + 0)/4 = 75
+
+
+def test_checks_doc_is_generated_from_metadata():
+    from pathlib import Path
+
+    from zwgk_audit.checks import registry
+    from zwgk_audit.checks.docs import render_markdown
+
+    doc = Path(__file__).resolve().parent.parent / "docs" / "checks.md"
+    assert doc.read_text(encoding="utf-8") == render_markdown(), \
+        "docs/checks.md is stale: run python -m zwgk_audit.checks.docs > docs/checks.md"
+    for spec in registry.values():  # every check says what it enforces and how to fix it
+        assert spec.title and spec.basis and spec.remediation

@@ -1,6 +1,8 @@
 """Document checks: publication within N working days, interpretations linked, metadata complete."""
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 
 from .. import calendar as wd
@@ -204,3 +206,51 @@ def manual(snapshot, params, ctx) -> list[Finding]:
     """Always ``unverified``: the task needs a person (meetings held, training given, …)."""
     how = params.get("how") or "需人工核查"
     return [Finding("人工核查", UNVERIFIED, message=f"需人工核查：{how}")]
+
+
+@check(
+    "annual_report_timely",
+    title="政府信息公开工作年度报告按时发布",
+    basis="《中华人民共和国政府信息公开条例》（2019年修订）第四十九条、第五十条：每年1月31日前公布本行政机关上一年度"
+          "政府信息公开工作年度报告（条号据 shared/reference/indicators.md，待核对官方文本）",
+    remediation="于每年1月31日前在政府信息公开平台“政府信息公开年报”栏目发布上一年度报告。",
+    params={"due": "01-31"},
+    types={"due": str},
+)
+def annual_report_timely(snapshot, params, ctx) -> list[Finding]:
+    """The previous year's 政府信息公开工作年度报告 is on the portal and was published by its due day.
+
+    Before the due day of the audit year, the report judged is the one due a year earlier.
+    """
+    month, day = (int(x) for x in params["due"].split("-"))
+    due_year = ctx.as_of.year if ctx.as_of > dt.date(ctx.as_of.year, month, day) else ctx.as_of.year - 1
+    year = due_year - 1
+    due = dt.date(due_year, month, day)
+    subject = f"{year}年度报告"
+    expected = f"{due:%Y-%m-%d}前发布{year}年度政府信息公开工作年度报告"
+    why = home_unreachable(snapshot)
+    if why:
+        return [Finding(subject, UNVERIFIED, expected=expected, message=why)]
+    named = f"{year}年"
+    is_report = lambda t: isinstance(t, str) and named in t and ("年度报告" in t or "年报" in t)  # noqa: E731
+    arts = snapshot.articles[snapshot.articles["title"].map(is_report)] if len(snapshot.articles) else snapshot.articles
+    rows = [(r["url"], r["publish_date"]) for _, r in arts.iterrows()]
+    if not rows and len(snapshot.entries):
+        ent = snapshot.entries[snapshot.entries["title"].map(is_report)]
+        rows = [(r["url"], r["date"]) for _, r in ent.iterrows()]
+    if not rows:
+        if snapshot.truncated:
+            return [Finding(subject, UNVERIFIED, expected=expected, message="抓取达到页面上限，未见年度报告，无法确认")]
+        return [Finding(subject, FAIL, measured="未找到", expected=expected,
+                        message=f"网站未发布{year}年度政府信息公开工作年度报告", **page_evidence(snapshot, snapshot.start_url))]
+    url, published = min(rows, key=lambda r: (r[1] is None or pd.isna(r[1]), r[1] or dt.date.max))
+    ev = page_evidence(snapshot, url)
+    if _blank(published):
+        return [Finding(subject, UNVERIFIED, expected=expected, message="年度报告页面未标注发布日期", **ev)]
+    if (why := ctx.invalid("articles", url)):
+        return [Finding(subject, UNVERIFIED, expected=expected, message=why, **ev)]
+    measured = f"{published:%Y-%m-%d}发布"
+    if published <= due:
+        return [Finding(subject, PASS, measured=measured, expected=expected, **ev)]
+    return [Finding(subject, FAIL, measured=measured, expected=expected,
+                    message=f"{year}年度报告晚于{due:%m月%d日}发布（{published:%Y-%m-%d}）", **ev)]

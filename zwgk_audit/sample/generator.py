@@ -202,8 +202,15 @@ class _Builder:
             if cls == "news":
                 title = f"市应急管理局{self.rng.choice(NEWS_VERBS)}{topic}工作会议（{i + 1}）"
             elif column == "政府信息公开年报":
-                year = self.cfg.as_of.year - 1 - i
+                as_of = self.cfg.as_of
+                latest = as_of.year - 1 if as_of > dt.date(as_of.year, 1, 31) else as_of.year - 2
+                year = latest - i
                 day = dt.date(year + 1, 1, 15 + self.rng.randint(0, 10))
+                if i == 0 and self.d.late_annual_report:
+                    day = dt.date(year + 1, 2, 20)
+                    self.defects.append({"type": "late_annual_report", "subject": f"{year}年度报告",
+                                         "check": "annual_report_timely",
+                                         "detail": {"published": day.isoformat(), "due": f"{year + 1}-01-31"}})
                 title = f"{self.cfg.agency}{year}年政府信息公开工作年度报告"
             else:
                 title = f"{column}：关于{topic}有关事项的公告（第{i + 1}期）"
@@ -420,6 +427,10 @@ class _Builder:
             newest = max((e.date for e in self.entries.get(name, [])), default=None)
             self.defects.append({"type": "stale_column", "subject": name, "check": "column_fresh",
                                  "detail": {"url": self.col_url(name), "newest": newest.isoformat() if newest else None}})
+        if {"政府信息公开年报"} & set(cfg.defects.missing_columns + cfg.defects.empty_columns):
+            latest = cfg.as_of.year - 1 if cfg.as_of > dt.date(cfg.as_of.year, 1, 31) else cfg.as_of.year - 2
+            self.defects.append({"type": "annual_report_missing", "subject": f"{latest}年度报告",
+                                 "check": "annual_report_timely", "detail": {}})
         if cfg.defects.no_footer_identity:
             self.defects.append({"type": "no_footer_identity", "subject": "/index.html", "check": "site_identity",
                                  "detail": {"missing": ["网站标识码", "ICP备案号", "公安机关备案号"]}})

@@ -53,6 +53,7 @@ class Defects:
     broken_links: int = 0
     no_footer_identity: bool = False
     incomplete_metadata: int = 0
+    late_annual_report: bool = False  # the latest 年报 published after 31 January
 
     @classmethod
     def from_pairs(cls, pairs: list[str]) -> "Defects":
