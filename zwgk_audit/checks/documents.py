@@ -254,3 +254,42 @@ def annual_report_timely(snapshot, params, ctx) -> list[Finding]:
         return [Finding(subject, PASS, measured=measured, expected=expected, **ev)]
     return [Finding(subject, FAIL, measured=measured, expected=expected,
                     message=f"{year}年度报告晚于{due:%m月%d日}发布（{published:%Y-%m-%d}）", **ev)]
+
+
+@check(
+    "count_at_least",
+    title="发布数量达到要求",
+    basis="工作要点/实施方案规定的频次要求（如主要负责人“每年至少1次”解读重大政策、“年内一般不少于2次”）",
+    remediation="按计划规定的频次发布相应信息，并在网站相应栏目公开。",
+    params={"pattern": None, "columns": [], "min_count": 1, "period": "year", "what": "相关信息"},
+    required=("pattern",),
+    types={"pattern": str, "columns": list, "min_count": int, "period": str, "what": str},
+)
+def count_at_least(snapshot, params, ctx) -> list[Finding]:
+    """At least ``min_count`` articles whose title matches ``pattern`` were published in ``period``
+    (``year``: the audit's calendar year so far; ``365d``: the last 365 days)."""
+    import re
+
+    n, what = params["min_count"], params["what"]
+    start = dt.date(ctx.as_of.year, 1, 1) if params["period"] == "year" else ctx.as_of - dt.timedelta(days=365)
+    subject = f"{what}（{start:%Y-%m-%d}至{ctx.as_of:%Y-%m-%d}）"
+    expected = f"不少于{n}条"
+    why = home_unreachable(snapshot)
+    if why:
+        return [Finding(subject, UNVERIFIED, expected=expected, message=why)]
+    arts = snapshot.articles
+    if params["columns"]:
+        arts = _in_columns(arts, params["columns"])
+    pattern = re.compile(params["pattern"])
+    rows = [r for _, r in arts.iterrows() if isinstance(r["title"], str) and pattern.search(r["title"])
+            and not _blank(r["publish_date"]) and start <= r["publish_date"] <= ctx.as_of]
+    urls = [r["url"] for r in rows]
+    ev = page_evidence(snapshot, urls[0]) if urls else page_evidence(snapshot, snapshot.start_url)
+    measured = f"{len(rows)}条"
+    if len(rows) >= n:
+        return [Finding(subject, PASS, measured=measured, expected=expected, **ev)]
+    if snapshot.truncated:
+        return [Finding(subject, UNVERIFIED, measured=measured, expected=expected,
+                        message=f"已见{len(rows)}条，但抓取达到页面上限，无法确认不足", **ev)]
+    return [Finding(subject, FAIL, measured=measured, expected=expected,
+                    message=f"{what}仅{len(rows)}条，少于要求的{n}条", **ev)]

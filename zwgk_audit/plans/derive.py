@@ -80,6 +80,12 @@ def clause_items(clause: Clause, rules: dict[str, Any]) -> list[dict[str, Any]]:
             ctx["days"] = days
         if rule.get("deadline") and not clause.deadlines:
             continue
+        if rule.get("frequency"):
+            freq = next((f for f in clause.frequencies if f.get("at_least") and re.search(rule["frequency"], f["per"])
+                         and re.search(r"\d|[一二三四五六七八九十两]\s*次", f["text"])), None)
+            if freq is None:
+                continue
+            ctx["count"] = int(freq["at_least"])
         if rule.get("columns"):
             for column, aliases in rules["columns"].items():
                 names = [column, *[a for a in aliases if len(a) > 2]]
