@@ -26,13 +26,20 @@ FINDING_COLUMNS = ["item_id", "item_title", "check", "category", "subject", "sta
                    "evidence_url", "warc_record_id", "fetched_at", "basis", "responsible_unit", "veto", "message"]
 
 
-def run_checks(snapshot: Snapshot, checklist: Checklist, as_of: dt.date, quality=None) -> pd.DataFrame:
+def run_checks(snapshot: Snapshot, checklist: Checklist, as_of: dt.date, quality=None,
+               manual_results: dict | None = None) -> pd.DataFrame:
     ctx = Context(as_of=as_of, quality=quality)
     rows = []
     for item in checklist.items:
         spec = registry[item.check]
+        recorded = (manual_results or {}).get(item.id)
         try:
-            results = spec.run(snapshot, item.params, ctx)
+            if recorded is not None:
+                who = f"（评估人员：{recorded.evaluator}）" if recorded.evaluator else ""
+                results = [Finding("人工核查", recorded.status, measured=f"人工记录{who}", evidence_url=recorded.evidence,
+                                   message=recorded.note or "评估人员记录")]
+            else:
+                results = spec.run(snapshot, item.params, ctx)
         except Exception as exc:  # a check bug must not pass silently nor stop the other items
             results = [Finding(item.title, "unverified", message=f"检查程序出错，无法判断：{type(exc).__name__}: {exc}")]
         basis = item.basis.clause + (f"：{item.basis.text}" if item.basis.text else "")
@@ -48,12 +55,18 @@ def run_checks(snapshot: Snapshot, checklist: Checklist, as_of: dt.date, quality
 
 
 class Audit:
-    def __init__(self, snapshot: Snapshot, checklist: Checklist, as_of: dt.date | None = None):
+    def __init__(self, snapshot: Snapshot, checklist: Checklist, as_of: dt.date | None = None,
+                 manual_results: str | Path | dict | None = None):
         self.snapshot = snapshot
         self.checklist = checklist
         self.as_of = as_of or snapshot.as_of
         self.quality = snapshot.quality()
-        self.findings = run_checks(snapshot, checklist, self.as_of, self.quality)
+        if manual_results is not None and not isinstance(manual_results, dict):
+            from .manual import load_manual_results
+
+            manual_results = load_manual_results(manual_results, {i.id for i in checklist.items})
+        self.manual_results = manual_results or {}
+        self.findings = run_checks(snapshot, checklist, self.as_of, self.quality, self.manual_results)
         self.score: Score = score(self.findings, checklist)
 
     def rectification(self, working_days: int = 20) -> pd.DataFrame:
@@ -120,6 +133,11 @@ class Audit:
         return f"<Audit {self.snapshot.start_url} score={s.score} coverage={s.coverage:.0%} {counts}>"
 
 
-def audit(snapshot: Snapshot, checklist: Checklist, as_of: dt.date | None = None) -> Audit:
-    """Run every checklist item on ``snapshot``; ``as_of`` defaults to the crawl day."""
-    return Audit(snapshot, checklist, as_of)
+def audit(snapshot: Snapshot, checklist: Checklist, as_of: dt.date | None = None,
+          manual_results: str | Path | dict | None = None) -> Audit:
+    """Run every checklist item on ``snapshot``; ``as_of`` defaults to the crawl day.
+
+    ``manual_results`` (a YAML/CSV file, see :mod:`zwgk_audit.manual`) records what evaluators found for
+    items no check can decide; a recorded result replaces the check's own finding for that item.
+    """
+    return Audit(snapshot, checklist, as_of, manual_results)

@@ -87,7 +87,7 @@ def cmd_audit(args) -> int:
     else:
         snap = Snapshot.load(args.target)
     as_of = dt.date.fromisoformat(args.as_of) if args.as_of else None
-    a = audit(snap, checklist, as_of=as_of)
+    a = audit(snap, checklist, as_of=as_of, manual_results=args.manual)
     paths = a.write(out)
     _print_summary(a, paths)
     return 0
@@ -177,6 +177,7 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--extra-host", action="append", help="another host in the portal's scope (e.g. the 信息公开 platform)")
     a.add_argument("--insecure", action="store_true", help="read pages despite TLS errors (the TLS failure is still recorded)")
     a.add_argument("--as-of", help="judge as of this date (YYYY-MM-DD); default: the crawl day")
+    a.add_argument("--manual", help="evaluator's results for manual items (YAML or CSV, see zwgk_audit.manual)")
     a.set_defaults(func=cmd_audit)
 
     dv = sub.add_parser("derive", help="derive a draft checklist from a plan text or HTML page",
@@ -213,7 +214,7 @@ def main(argv: list[str] | None = None) -> int:
     except ChecklistError as exc:
         print(f"zwgk-audit: {exc}", file=sys.stderr)
         return 2
-    except (FileNotFoundError, ValueError) as exc:
+    except (FileNotFoundError, ValueError) as exc:  # ChecklistError, ManualResultsError, bad dates: one clear line
         print(f"zwgk-audit: {exc}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # output piped into head(1): the work is done and written
