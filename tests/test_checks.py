@@ -18,13 +18,13 @@ START = "http://portal.test/"
 WHEN = "2026-06-30T02:00:00+00:00"
 
 
-def snapshot_of(pages: dict[str, str | bytes]):
+def snapshot_of(pages: dict[str, str | bytes], when: str = WHEN):
     b = SnapshotBuilder()
-    b.meta.update(start_url=START, started_at=WHEN, finished_at=WHEN, truncated=False)
+    b.meta.update(start_url=START, started_at=when, finished_at=when, truncated=False)
     for path, html in {"/": "<html><body><h1>首页</h1></body></html>", **pages}.items():
         url = START.rstrip("/") + path
         body = html.encode("utf-8") if isinstance(html, str) else html
-        b.ingest(Fetched(url, url, 200, [("Content-Type", "text/html; charset=utf-8")], body, WHEN), "page", None)
+        b.ingest(Fetched(url, url, 200, [("Content-Type", "text/html; charset=utf-8")], body, when), "page", None)
     return b.build(None)
 
 
@@ -130,3 +130,30 @@ def test_manual_results_are_merged_and_validated(tmp_path):
     results.write_text("P99: pass\n", encoding="utf-8")
     with pytest.raises(ManualResultsError, match="P99"):
         load_manual_results(results, {"P9", "P10"})
+
+
+def test_unknown_year_is_decided_when_holidays_cannot_change_the_answer():
+    """2099 has no schedule: 2 days late-or-not is decided, 5 months is decided, 20-odd days stays unverified."""
+    formed = dt.date(2099, 3, 1)
+    snap = snapshot_of({"/zcwj/a.html": doc_page("两天", formed, dt.date(2099, 3, 3)),
+                        "/zcwj/b.html": doc_page("五个月", formed, dt.date(2099, 8, 2)),
+                        "/zcwj/c.html": doc_page("边界", formed, dt.date(2099, 3, 29))}, when="2099-09-01T02:00:00+00:00")
+    a = audit(snap, TIMELY, as_of=dt.date(2099, 9, 1))
+    s = statuses(a)
+    assert s == {"/zcwj/a.html": "pass", "/zcwj/b.html": "fail", "/zcwj/c.html": "unverified"}
+    assert "calendar unknown" in a.findings.set_index("subject").loc[START.rstrip("/") + "/zcwj/c.html", "message"]
+
+
+def test_holiday_override_file_extends_the_calendar(tmp_path, monkeypatch):
+    extra = tmp_path / "holidays.yaml"
+    extra.write_text("2100:\n  holidays: [2100-01-01, 2100-02-01..2100-02-05]\n  workdays: [2100-01-30]\n",
+                     encoding="utf-8")
+    monkeypatch.setenv("ZWGK_AUDIT_HOLIDAYS", str(extra))
+    wd.load_overrides.cache_clear()
+    try:
+        assert not wd.is_workday(dt.date(2100, 2, 3))  # a Wednesday in the listed holiday range
+        assert wd.is_workday(dt.date(2100, 1, 30))  # a Saturday make-up day
+        assert wd.working_days_between(dt.date(2100, 1, 29), dt.date(2100, 2, 8)) == 2  # Sat 1-30 and Mon 2-8
+    finally:
+        monkeypatch.delenv("ZWGK_AUDIT_HOLIDAYS")
+        wd.load_overrides.cache_clear()

@@ -64,7 +64,16 @@ def publication_timeliness(snapshot, params, ctx) -> list[Finding]:
         try:
             days = wd.working_days_between(formed, published)
         except wd.CalendarUnknown as exc:
-            out.append(Finding(d["url"], UNVERIFIED, expected=expected, message=f"工作日历未知(calendar unknown)：{exc}", **ev))
+            lo, hi = wd.working_days_bounds(formed, published)
+            measured = f"成文{formed:%Y-%m-%d}，发布{published:%Y-%m-%d}，间隔{lo}–{hi}个工作日（节假日安排未知）"
+            if hi <= limit:
+                out.append(Finding(d["url"], PASS, measured=measured, expected=expected, **ev))
+            elif lo > limit:
+                out.append(Finding(d["url"], FAIL, measured=measured, expected=expected,
+                                   message=f"《{d['title']}》无论节假日如何安排均超过{limit}个工作日才发布", **ev))
+            else:
+                out.append(Finding(d["url"], UNVERIFIED, measured=measured, expected=expected,
+                                   message=f"工作日历未知(calendar unknown)，结果取决于节假日安排：{exc}", **ev))
             continue
         measured = f"成文{formed:%Y-%m-%d}，发布{published:%Y-%m-%d}，间隔{days}个工作日"
         if days < 0:
