@@ -71,6 +71,15 @@ def test_tiaoxiu_saturday_counts():
     assert statuses(audit(snap, limit7, as_of=dt.date(2026, 6, 30))) == {"/zcwj/a.html": "pass"}
 
 
+def test_doc_no_required_only_where_the_page_has_the_field():
+    cl = checklist("  - {id: M, title: 元数据, check: metadata_complete, category: c, basis: {clause: x}}\n")
+    with_empty = doc_page("有文号栏但为空", dt.date(2024, 5, 6), dt.date(2024, 5, 8), doc_no="")
+    without = with_empty.replace("<th>文　　号：</th><td></td>", "")
+    snap = snapshot_of({"/zcwj/a.html": with_empty, "/zcwj/b.html": without})
+    s = statuses(audit(snap, cl, as_of=dt.date(2026, 6, 30)), "M")
+    assert s == {"/zcwj/a.html": "fail", "/zcwj/b.html": "pass"}
+
+
 def test_missing_document_date_is_unverified_with_reason():
     snap = snapshot_of({"/zcwj/a.html": doc_page("无成文日期", None, dt.date(2024, 5, 6))})
     a = audit(snap, TIMELY, as_of=dt.date(2026, 6, 30))

@@ -137,10 +137,10 @@ class SnapshotBuilder:
             row = self._by_record.get(ev.get("record"))
             if row is not None:
                 row["error"] = ev.get("error")
-        elif kind == "robots_blocked":
+        elif kind in ("robots_blocked", "external_skipped"):
             row = {k: None for k in PAGE_COLUMNS}
             row.update(url=ev["url"], final_url=ev["url"], fetched_at=ev.get("fetched_at"), bytes=0, truncated=False,
-                       error=ev.get("error"), kind="robots_blocked", warc_record_id=ev.get("record_id"))
+                       error=ev.get("error"), kind=kind, warc_record_id=ev.get("record_id"))
             self.pages.append(row)
         elif kind == "summary":
             self.meta.update({k: v for k, v in ev.items() if k not in {"kind", "record_id"}})

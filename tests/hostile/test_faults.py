@@ -195,3 +195,25 @@ def test_gbk_sent_as_utf8_and_broken_bytes_do_not_crash(tmp_path):
     b.meta["start_url"] = s.url
     b.ingest(f, "page", None)  # never raises
     assert b.pages[0]["encoding"]
+
+
+def test_external_links_are_head_checked_and_private_addresses_never_touched(tmp_path):
+    from zwgk_audit.audit import audit
+    from zwgk_audit.checklist import parse_checklist
+
+    with FaultServer({"/ok": lambda h: send(h, 200, b"ok"), "/gone": lambda h: send(h, 404, b"no")},
+                     host="127.0.0.2") as other:
+        closed = f"http://127.0.0.2:{free_port()}/x"
+        links = [other.url + "ok", other.url + "gone", closed, "http://10.255.255.1/intranet", "/local.html"]
+        with FaultServer({"/": lambda h: send(h, 200, page("首页", links=links)),
+                          "/local.html": lambda h: send(h, 200, page("本站"))}) as s:
+            snap = crawl(s.url, out=tmp_path, rate=0, retries=0, connect_timeout=2)
+        assert other.hits.get("/ok") == 1 and other.hits.get("/gone") == 1  # one request each (HEAD→501→GET)
+    kinds = dict(zip(snap.pages["url"], snap.pages["kind"]))
+    assert kinds["http://10.255.255.1/intranet"] == "external_skipped"  # loopback portal: private targets untouched
+    cl = parse_checklist("id: t\ntitle: t\ncategories: [{id: c, title: c, weight: 1}]\nitems:\n"
+                         "  - {id: L, title: 链接, check: links_valid, category: c, basis: {clause: x}}\n")
+    f = audit(snap, cl).findings.set_index("subject")["status"]
+    assert f[other.url + "ok"] == "pass" and f[other.url + "gone"] == "fail" and f[closed] == "fail"
+    assert f[s.url + "local.html"] == "pass"
+    assert f["外部链接（1个）"] == "unverified"

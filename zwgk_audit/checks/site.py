@@ -16,11 +16,11 @@ from .evidence import home_unreachable, page_evidence, page_problem
     types={"pages": str},
 )
 def links_valid(snapshot, params, ctx) -> list[Finding]:
-    """Every same-site link on the home page and column pages leads to a page that answers (HTTP < 400).
+    """Every link on the home page and column pages leads to a page that answers (HTTP < 400).
 
-    Links to other sites are not fetched by this version of the crawler; they
-    are reported together as one ``unverified`` finding so nobody mistakes
-    silence for a pass.
+    Same-site links are judged from the crawl; links to other sites from the crawl's HEAD checks.
+    A link nobody requested (checks switched off, cap reached, a private address the portal is not in)
+    is counted in one ``unverified`` finding, never passed silently.
     """
     why = home_unreachable(snapshot)
     if why:
@@ -31,29 +31,29 @@ def links_valid(snapshot, params, ctx) -> list[Finding]:
         sources |= set(pages.loc[pages["kind"] == "list", "url"])
     links = snapshot.links[snapshot.links["from_url"].isin(sources)]
     out: list[Finding] = []
-    external: set[str] = set()
+    unchecked: list[str] = []
     for url, grp in links.groupby("to_url", sort=True):
-        if not snapshot.in_scope(url):
-            external.add(url)
-            continue
         row = snapshot.page(url)
-        if row is None:
-            continue  # attachments and other files this crawler does not fetch
-        if row["kind"] == "robots_blocked":
-            continue  # not ours to request; robots.txt findings are reported where they matter
+        external = not snapshot.in_scope(url)
+        if row is None or row["kind"] in ("robots_blocked", "external_skipped"):
+            if external:
+                unchecked.append(url)
+            continue  # same-site files this crawler does not fetch, or pages robots.txt keeps us from
+        source, text = grp["from_url"].iloc[0], grp["text"].iloc[0]
         problem = page_problem(snapshot, url)
-        source = grp["from_url"].iloc[0]
-        text = grp["text"].iloc[0]
+        if problem and external and row["kind"] == "error" and "timeout" not in str(row["error"]):
+            problem = ("fail", f"无法访问：{row['error']}")  # another site that does not answer is a dead link
+        ev = page_evidence(snapshot, url)
         if problem is None:
-            out.append(Finding(url, PASS, measured=f"HTTP {int(row['status'])}", expected="可正常访问",
-                               **page_evidence(snapshot, url)))
+            out.append(Finding(url, PASS, measured=f"HTTP {int(row['status'])}", expected="可正常访问", **ev))
         else:
             status, reason = problem
             out.append(Finding(url, status, measured=reason, expected="可正常访问",
-                               message=f"“{text}”链接（位于 {source}）{reason}", **page_evidence(snapshot, url)))
-    if external:
-        out.append(Finding(f"外部链接（{len(external)}个）", UNVERIFIED, expected="可正常访问",
-                           message=f"本版本不访问外部网站，{len(external)}个外部链接未检测"))
+                               message=f"“{text}”链接（位于 {source}）{reason}", **ev))
+    if unchecked:
+        off = "" if snapshot.meta.get("check_external", False) else "（抓取时未启用外部链接检测）"
+        out.append(Finding(f"外部链接（{len(unchecked)}个）", UNVERIFIED, expected="可正常访问",
+                           message=f"{len(unchecked)}个外部链接未检测{off}"))
     return out
 
 

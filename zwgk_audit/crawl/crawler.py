@@ -17,6 +17,7 @@ from urllib.parse import parse_qsl, urlsplit, urlunsplit
 from ..extract.urls import canonical, host_of
 from ..snapshot import Snapshot, SnapshotBuilder
 from .fetcher import CrawlConfig, Fetcher
+from .external import check_external
 from .warc import WarcRecorder
 
 __all__ = ["crawl", "default_out_dir"]
@@ -132,6 +133,7 @@ def crawl(url: str, out: str | Path | None = None, config: CrawlConfig | None = 
     robots = _Robots(fetcher, recorder, builder, cfg.respect_robots)
     scope = {host_of(start), *(h.lower() for h in cfg.extra_hosts)}
 
+    external_checked = 0
     traps = TrapGuard()
     trapped = 0
     in_scope = lambda u: host_of(u) in scope  # noqa: E731
@@ -166,10 +168,13 @@ def crawl(url: str, out: str | Path | None = None, config: CrawlConfig | None = 
                     continue
                 seq += 1
                 heapq.heappush(frontier, (_priority(u, link.kind), depth + 1, seq, u))
+        if cfg.check_external:
+            external_checked = check_external(start, builder, fetcher, recorder, cfg.max_external_checks)
     finally:
         finished = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
         summary = {"finished_at": finished, "pages_fetched": fetched, "truncated": bool(frontier),
-                   "queued_not_fetched": len(frontier), "trap_urls_skipped": trapped}
+                   "queued_not_fetched": len(frontier), "trap_urls_skipped": trapped,
+                   "external_checked": external_checked, "check_external": cfg.check_external}
         recorder.close(summary)
         fetcher.close()
     builder.meta.update(summary)

@@ -44,6 +44,8 @@ class CrawlConfig:
     respect_robots: bool = True
     extra_hosts: tuple[str, ...] = ()
     verify_tls: bool = True
+    check_external: bool = True  # HEAD the other sites linked from home and column pages (links_valid)
+    max_external_checks: int = 200
     insecure_fallback: bool = False  # --insecure: on a TLS error, read the page unverified and record the error
     max_retry_after: float = 60.0  # seconds; a longer Retry-After is cut to this (the wait stays bounded)
 

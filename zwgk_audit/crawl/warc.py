@@ -75,6 +75,10 @@ class WarcRecorder:
             self._event(f.url, "error_note", {"url": f.url, "error": f.error, "record": rid})
         return rid
 
+    def event(self, url: str, kind: str, payload: dict) -> str:
+        """Record a decision about a URL that made no request (a refused or skipped fetch)."""
+        return self._event(url, kind, payload, _warc_date(payload.get("fetched_at", "")) or None)
+
     def robots_blocked(self, url: str, when: str) -> str:
         return self._event(url, "robots_blocked", {"url": url, "error": "disallowed by robots.txt", "fetched_at": when},
                            _warc_date(when))
