@@ -110,7 +110,7 @@ def test_context_sections_headers_restarts_and_split_tasks():
     assert ("interpretation_linked", (("mutual", True),)) in checks
     assert ("interpretation_linked", (("within_days", 3),)) in checks
     ipv6 = [i for i in cl.items if "IPv6" in i.title]
-    assert ipv6 and ipv6[0].check == "manual" and str(ipv6[0].deadline) == "2024-12-31"
+    assert ipv6 and ipv6[0].check == "ipv6_support" and ipv6[0].params == {"deadline": "2024-12-31"}
     assert any(i.check == "column_present" and i.params["column"] == "权责清单" for i in cl.items)
     # every clause is traceable: each yields at least one item citing it, with its unit
     for clause in plan.clauses:

@@ -83,7 +83,10 @@ def cmd_audit(args) -> int:
         if not (args.contact or os.environ.get("ZWGK_AUDIT_CONTACT")):
             print("zwgk-audit: 提示 no --contact given: webmasters cannot reach you from the User-Agent "
                   "(set --contact or ZWGK_AUDIT_CONTACT)", file=sys.stderr)
+        servers, port = _nameserver(args.nameserver)
         snap = crawl(args.target, out=out, max_pages=args.max_pages, rate=args.rate, contact=args.contact,
+                     probe_ipv6=any(i.check == "ipv6_support" for i in checklist.items), ipv6_url=args.ipv6_url,
+                     dns_nameservers=servers, dns_port=port,
                      extra_hosts=tuple(args.extra_host or ()), insecure_fallback=args.insecure,
                      check_external=not args.no_external)
     else:
@@ -153,6 +156,32 @@ def cmd_derive(args) -> int:
     return 0
 
 
+def _nameserver(value: str | None) -> tuple[tuple[str, ...], int]:
+    if not value:
+        return (), 53
+    host, _, port = value.rpartition(":") if value.count(":") == 1 else (value, "", "")
+    return ((host or value),), int(port or 53)
+
+
+def cmd_ipv6(args) -> int:
+    from .checks import STATUS_LABELS
+    from .ipv6 import make_resolver, probe
+
+    servers, port = _nameserver(args.nameserver)
+    resolver = make_resolver(list(servers), port) if servers else make_resolver()
+    result = probe(args.url, args.link or [], resolver=resolver, depth_ratio=args.depth_ratio)
+    if not result.auditor_has_ipv6:
+        print("注意：评估机器没有IPv6路由（auditor has no IPv6）：可访问性与内容一致性记为“无法核验”，不是不合格。")
+    print(f"IPv6支持检测 {result.url}（主机 {result.host}）：{STATUS_LABELS.get(result.status, result.status)}")
+    for t in result.tests:
+        print(f"  [{STATUS_LABELS.get(t.status, t.status)}] {t.title}：{t.detail}")
+        if t.status == "fail":
+            print(f"      整改：{t.remediation}")
+    if args.json:
+        Path(args.json).write_text(__import__("json").dumps(result.to_json(), ensure_ascii=False, indent=2), encoding="utf-8")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="zwgk-audit",
@@ -177,6 +206,8 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--rate", type=float, default=1.0, help="requests per second per host (default 1)")
     a.add_argument("--contact", help="e-mail added to the User-Agent so webmasters can reach you")
     a.add_argument("--extra-host", action="append", help="another host in the portal's scope (e.g. the 信息公开 platform)")
+    a.add_argument("--nameserver", help="DNS server for the IPv6 probe, IP[:PORT]")
+    a.add_argument("--ipv6-url", help="probe IPv6 on this URL (the portal under its DNS name) instead of TARGET")
     a.add_argument("--no-external", action="store_true", help="do not HEAD-check links to other sites")
     a.add_argument("--insecure", action="store_true", help="read pages despite TLS errors (the TLS failure is still recorded)")
     a.add_argument("--as-of", help="judge as of this date (YYYY-MM-DD); default: the crawl day")
@@ -193,6 +224,16 @@ def build_parser() -> argparse.ArgumentParser:
     dv.add_argument("--agency")
     dv.add_argument("--year", type=int)
     dv.set_defaults(func=cmd_derive)
+
+    v6 = sub.add_parser("ipv6", help="judge a portal's IPv6 support: DNS, reachability, IPv4/IPv6 parity, depth",
+                        description="检测门户网站IPv6支持：AAAA与IPv6域名服务器、IPv6可访问、IPv4/IPv6内容一致（≥90%）、"
+                                    "二三级链接覆盖率。评估机器无IPv6时可访问性与一致性记为无法核验。")
+    v6.add_argument("url")
+    v6.add_argument("--nameserver", help="DNS server to ask, IP[:PORT] (default: the system's)")
+    v6.add_argument("--link", action="append", help="a second/third-level page URL for the depth test (repeatable)")
+    v6.add_argument("--depth-ratio", type=float, default=0.9, help="share of links whose hosts must pass (default 0.9)")
+    v6.add_argument("--json", help="also write the result as JSON here")
+    v6.set_defaults(func=cmd_ipv6)
 
     s = sub.add_parser("serve-sample", help="serve the sample portal on loopback for exploring",
                        description="在本机回环地址上运行示例门户。--plant key=value 植入缺陷，如 late_documents=2、"

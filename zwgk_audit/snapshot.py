@@ -142,6 +142,8 @@ class SnapshotBuilder:
             row.update(url=ev["url"], final_url=ev["url"], fetched_at=ev.get("fetched_at"), bytes=0, truncated=False,
                        error=ev.get("error"), kind=kind, warc_record_id=ev.get("record_id"))
             self.pages.append(row)
+        elif kind == "ipv6_probe":
+            self.meta.setdefault("ipv6", []).append(ev["result"])
         elif kind == "summary":
             self.meta.update({k: v for k, v in ev.items() if k not in {"kind", "record_id"}})
         elif kind == "error":  # a fetch that got no response at all

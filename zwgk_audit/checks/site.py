@@ -85,3 +85,40 @@ def site_identity(snapshot, params, ctx) -> list[Finding]:
         else:
             out.append(Finding(label, PASS, measured=str(value), expected=f"页面底部标注{label}", **ev))
     return out
+
+
+@check(
+    "ipv6_support",
+    title="门户网站支持IPv6",
+    basis="《推进互联网协议第六版（IPv6）规模部署行动计划》（2017）及中央网信办等《深入推进IPv6规模部署和应用2022年工作安排》"
+          "（县级以上政府门户网站IPv6支持）；判定方法参照 internet.nl：AAAA及≥2台IPv6域名服务器、IPv6可访问、IPv4/IPv6内容相似度≥90%",
+    remediation="为网站及其二、三级页面所在主机配置IPv6：添加AAAA记录、在IPv6上提供与IPv4相同的服务。",
+    params={"deadline": None, "depth_ratio": 0.9},
+    types={"deadline": (str, type(None)), "depth_ratio": (int, float)},
+)
+def ipv6_support(snapshot, params, ctx) -> list[Finding]:
+    """The four sub-tests recorded by the crawl's IPv6 probe, one finding each; before ``deadline`` informational
+    (``not_applicable`` carrying the result), after it a failure counts."""
+    import datetime as dt
+
+    from ..ipv6 import IPv6Result
+
+    probes = snapshot.meta.get("ipv6") or []
+    if not probes:
+        return [Finding("IPv6", UNVERIFIED, message="抓取时未执行IPv6探测（zwgk-audit audit 会在清单含 ipv6_support 时执行）")]
+    result = IPv6Result.from_json(probes[0])
+    deadline = dt.date.fromisoformat(str(params["deadline"])) if params.get("deadline") else None
+    before = deadline is not None and ctx.as_of <= deadline
+    out = []
+    prefix = "" if result.auditor_has_ipv6 else "（评估机器没有IPv6路由）"
+    for t in result.tests:
+        status = t.status
+        message = "" if status == PASS else f"{t.detail}。{t.remediation if status == FAIL else ''}"
+        if before and status in (PASS, FAIL):
+            message = f"截止日期{deadline}前，仅供参考：{'符合' if status == PASS else '不符合'}。{message}"
+            status = "not_applicable"
+        if status in (UNVERIFIED, "not_applicable") and not message:
+            message = t.detail
+        out.append(Finding(f"{t.title}{prefix}", status, measured=t.detail, expected=t.title,
+                           evidence_url=result.url, message=message))
+    return out

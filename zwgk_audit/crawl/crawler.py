@@ -102,6 +102,23 @@ class _Robots:
         return parser.can_fetch(self.fetcher.config.ua, url) if parser else True
 
 
+def _probe_ipv6(start: str, cfg: CrawlConfig, builder: SnapshotBuilder, recorder: WarcRecorder) -> None:
+    """IPv6 sub-tests for the portal and its second/third-level pages, written to the WARC as evidence."""
+    from ..ipv6 import make_resolver, probe
+
+    target = cfg.ipv6_url or start
+    home_links = [l["to_url"] for l in builder.links if l["from_url"] == start and host_of(l["to_url"]) == host_of(start)]
+    second = set(home_links)
+    third = [l["to_url"] for l in builder.links if l["from_url"] in second and host_of(l["to_url"]) == host_of(start)]
+    swap = lambda u: u.replace(f"//{urlsplit(start).netloc}", f"//{urlsplit(target).netloc}", 1)  # noqa: E731
+    depth = list(dict.fromkeys(swap(u) for u in [*home_links, *third]))[:200]
+    resolver = make_resolver(list(cfg.dns_nameservers), cfg.dns_port) if cfg.dns_nameservers else make_resolver()
+    result = probe(target, depth, resolver=resolver).to_json()
+    when = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    rid = recorder.event(target, "ipv6_probe", {"url": target, "result": result, "fetched_at": when})
+    builder.event({"kind": "ipv6_probe", "url": target, "result": result, "record_id": rid})
+
+
 def default_out_dir(url: str) -> Path:
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     return Path("reports") / "snapshots" / f"{host_of(url) or 'portal'}-{stamp}"
@@ -170,6 +187,8 @@ def crawl(url: str, out: str | Path | None = None, config: CrawlConfig | None = 
                 heapq.heappush(frontier, (_priority(u, link.kind), depth + 1, seq, u))
         if cfg.check_external:
             external_checked = check_external(start, builder, fetcher, recorder, cfg.max_external_checks)
+        if cfg.probe_ipv6:
+            _probe_ipv6(start, cfg, builder, recorder)
     finally:
         finished = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
         summary = {"finished_at": finished, "pages_fetched": fetched, "truncated": bool(frontier),

@@ -46,6 +46,10 @@ class CrawlConfig:
     verify_tls: bool = True
     check_external: bool = True  # HEAD the other sites linked from home and column pages (links_valid)
     max_external_checks: int = 200
+    probe_ipv6: bool = False  # run the IPv6 sub-tests (zwgk_audit.ipv6) after the crawl and keep them as evidence
+    ipv6_url: str | None = None  # probe this URL instead of the start URL (same site under its DNS name)
+    dns_nameservers: tuple[str, ...] = ()  # resolver for the probe; empty = the system's
+    dns_port: int = 53
     insecure_fallback: bool = False  # --insecure: on a TLS error, read the page unverified and record the error
     max_retry_after: float = 60.0  # seconds; a longer Retry-After is cut to this (the wait stays bounded)
 

@@ -72,7 +72,8 @@ def clause_items(clause: Clause, rules: dict[str, Any]) -> list[dict[str, Any]]:
             continue
         if rule.get("any") and not any(re.search(p, text) for p in rule["any"]):
             continue
-        ctx: dict[str, Any] = {"deadline": clause.deadlines[0]["date"] if clause.deadlines else "未写明"}
+        ctx: dict[str, Any] = {"deadline": clause.deadlines[0]["date"] if clause.deadlines else "未写明",
+                               "deadline_or_none": clause.deadlines[0]["date"] if clause.deadlines else None}
         if rule.get("limit"):
             days = _limit(clause, rule["limit"])
             if days is None:
