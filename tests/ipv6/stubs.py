@@ -1,6 +1,7 @@
 """A DNS stub (dnspython messages over UDP) and dual-stack HTTP servers, all on loopback."""
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -58,7 +59,16 @@ class DNSStub:
 class DualStack:
     """HTTP on 127.0.0.1 and, optionally, [::1] on the same port, each with its own page."""
 
-    def __init__(self, v4_body: str, v6_body: str | None):
+    @staticmethod
+    @contextlib.contextmanager
+    def reserve():
+        """A free port number on both 127.0.0.1 and ::1 (released before the servers bind it)."""
+        with socket.socket(socket.AF_INET6, socket.SOCK_STREAM) as s6:
+            s6.bind(("::1", 0))
+            port = s6.getsockname()[1]
+        yield port
+
+    def __init__(self, v4_body: str, v6_body: str | None, port: int = 0):
         def handler(body: str):
             class H(BaseHTTPRequestHandler):
                 def do_GET(self):  # noqa: N802
@@ -73,7 +83,7 @@ class DualStack:
                     pass
             return H
 
-        self.servers = [ThreadingHTTPServer(("127.0.0.1", 0), handler(v4_body))]
+        self.servers = [ThreadingHTTPServer(("127.0.0.1", port), handler(v4_body))]
         self.port = self.servers[0].server_address[1]
         if v6_body is not None:
             class V6(ThreadingHTTPServer):

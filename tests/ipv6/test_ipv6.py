@@ -131,3 +131,52 @@ def test_ipv6_through_cli_and_through_an_audit(tmp_path, capsys):
 
     again = audit(Snapshot.load(snap.warc_path), parse_checklist(head + item.format(d="2022-12-31")), as_of=dt.date(2026, 6, 30))
     assert list(again.findings["status"]) == ["pass"] * 4
+
+
+SCENARIOS = {
+    # name: (IPv6 page or None, has AAAA, expected dns / reachability / parity / depth)
+    "no_aaaa": (None, False, ["fail", "not_applicable", "not_applicable", "fail"]),
+    "aaaa_nothing_listening": (None, True, ["pass", "fail", "not_applicable", "fail"]),
+    "different_content": ("<html><body><h1>It works!</h1></body></html>", True, ["pass", "pass", "fail", "fail"]),
+    "full_support": ("same", True, ["pass", "pass", "pass", "pass"]),
+    "partial_depth": ("same", True, ["pass", "pass", "pass", "fail"]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SCENARIOS))
+def test_scenario_through_cli_and_audit(name, tmp_path, capsys):
+    import datetime as dt
+    import json
+
+    from zwgk_audit import cli
+    from zwgk_audit.audit import audit
+    from zwgk_audit.checklist import parse_checklist
+    from zwgk_audit.crawl.crawler import crawl
+
+    v6_body, has_aaaa, expected = SCENARIOS[name]
+    host = f"{name.replace('_', '-')}.test"
+    entry = {"A": ["127.0.0.1"], "NS": ["ns1.test", "ns2.test"], **({"AAAA": ["::1"]} if has_aaaa else {})}
+    z = zone(**{host: entry, "old.test": {"A": ["127.0.0.1"]}})
+    # the home page links a page on its own host and one on a second host of the site (IPv4-only for partial depth)
+    second_host = "old.test" if name == "partial_depth" else host
+    with DualStack.reserve() as port:
+        page4 = PAGE.format(n=1).replace("</body>", f'<a href="/a.html">a</a><a href="http://{second_host}:{port}/b.html">b</a></body>')
+        page6 = None if v6_body is None else (page4 if v6_body == "same" else v6_body)
+        with DualStack(page4, page6, port=port) as srv, DNSStub(z) as dns_stub:
+            url = f"http://{host}:{port}/"
+            report = tmp_path / "v6.json"
+            args = ["ipv6", url, "--nameserver", f"127.0.0.1:{dns_stub.port}", "--json", str(report),
+                    "--link", url + "a.html", "--link", f"http://{second_host}:{port}/b.html"]
+            assert cli.main(args) == 0
+            data = json.loads(report.read_text(encoding="utf-8"))
+            assert [t["status"] for t in data["tests"]] == expected, (name, data["tests"])
+            capsys.readouterr()
+            snap = crawl(f"http://127.0.0.1:{port}/", out=tmp_path / "snap", rate=0, check_external=False,
+                         probe_ipv6=True, ipv6_url=url, dns_nameservers=("127.0.0.1",), dns_port=dns_stub.port,
+                         extra_hosts=("old.test", host))
+    cl = parse_checklist("id: t\ntitle: t\ncategories: [{id: c, title: c, weight: 1}]\nitems:\n"
+                         "  - {id: V6, title: IPv6, check: ipv6_support, params: {deadline: '2022-12-31'}, category: c, "
+                         "basis: {clause: x}}\n")
+    a = audit(snap, cl, as_of=dt.date(2026, 6, 30))
+    assert list(a.findings["status"]) == expected
+    assert len(a.findings) == 4 and a.findings["subject"].str.contains("二、三级页面").any()

@@ -107,9 +107,10 @@ def _probe_ipv6(start: str, cfg: CrawlConfig, builder: SnapshotBuilder, recorder
     from ..ipv6 import make_resolver, probe
 
     target = cfg.ipv6_url or start
-    home_links = [l["to_url"] for l in builder.links if l["from_url"] == start and host_of(l["to_url"]) == host_of(start)]
+    scope = {host_of(start), *(h.lower() for h in cfg.extra_hosts)}  # the site's own hosts, subdomains included
+    home_links = [l["to_url"] for l in builder.links if l["from_url"] == start and host_of(l["to_url"]) in scope]
     second = set(home_links)
-    third = [l["to_url"] for l in builder.links if l["from_url"] in second and host_of(l["to_url"]) == host_of(start)]
+    third = [l["to_url"] for l in builder.links if l["from_url"] in second and host_of(l["to_url"]) in scope]
     swap = lambda u: u.replace(f"//{urlsplit(start).netloc}", f"//{urlsplit(target).netloc}", 1)  # noqa: E731
     depth = list(dict.fromkeys(swap(u) for u in [*home_links, *third]))[:200]
     resolver = make_resolver(list(cfg.dns_nameservers), cfg.dns_port) if cfg.dns_nameservers else make_resolver()
