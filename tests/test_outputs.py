@@ -17,6 +17,7 @@ from zwgk_audit.scoring import score
 
 from .conftest import AS_OF, crawl_portal
 
+AS_OF_2026 = __import__("datetime").date(2026, 6, 30)
 EVIL = '<script>alert(1)</script>=HYPERLINK("http://evil","x")'
 
 
@@ -117,11 +118,50 @@ def test_scoring_by_hand():
     # category a: only A1 measured → 66.67; coverage 2/(2+1) (A3 n/a drops out)
     a = s.categories[0]
     assert a["score"] == pytest.approx(66.67, abs=0.01) and a["coverage"] == pytest.approx(2 / 3, abs=1e-4)
-    # total = (3*66.667 + 1*100) / 4 = 75.0; coverage = (3*2/3 + 1*1)/4 = 0.75
-    assert s.score == pytest.approx(75.0, abs=0.01)
+    # shares of 100: A1 = 3/4 × 2/3 = 50, A2 = 3/4 × 1/3 = 25, B1 = 25 (A3 n/a holds none)
+    # earned = 50 × 2/3 + 25 = 58.33, lost = 16.67, unmeasured = 25 → score = 58.33 / 75 = 77.78
+    assert s.score == pytest.approx(77.78, abs=0.01)
     assert s.coverage == pytest.approx(0.75, abs=1e-4)
-    assert s.appraisal_points == pytest.approx(3.0, abs=1e-3)
+    assert s.appraisal_points == pytest.approx(4 * 77.78 / 100, abs=1e-3)
     assert [i.state for i in s.items] == ["partial", "unmeasured", "not_applicable", "pass"]
+    pts = s.points_lost()
+    assert pts[["earned", "lost", "unmeasured"]].to_numpy().sum() == pytest.approx(100.0, abs=1e-9)
+    assert list(pts["item_id"])[:1] == ["A1"]  # A1 lost 16.67, the only points lost
+
+
+GB19 = """\
+id: g
+title: 19号文
+scheme: gb19
+appraisal_share: 4
+categories: [{id: x, title: 扣分指标, weight: 1}]
+items:
+  - {id: V, title: 站点无法访问, check: manual, category: x, veto: true, basis: {clause: x}}
+  - {id: D1, title: 栏目不更新, check: manual, category: x, points: 10, deduct: 2, basis: {clause: x}}
+  - {id: D2, title: 错链, check: manual, category: x, points: 5, deduct: 0.5, basis: {clause: x}}
+  - {id: S1, title: 办事服务, check: manual, category: x, points: 25, deduct: 5, service: true, basis: {clause: x}}
+  - {id: B1, title: 加分：创新, check: manual, category: x, points: 20, bonus: true, basis: {clause: x}}
+"""
+
+
+def test_gb19_scheme_by_hand():
+    cl = parse_checklist(GB19)
+    f = _findings([("V", "pass"), *[("D1", "fail")] * 7, ("D2", "fail"), ("D2", "fail"), ("D2", "pass"),
+                   ("S1", "fail"), ("B1", "pass")])
+    s = score(f, cl)
+    # D1: 7 × 2 = 14 capped at 10; D2: 2 × 0.5 = 1; S1: 1 × 5 = 5 → 100 − 16 = 84 ≥ 80 → + 20 bonus = 104
+    assert s.details["deduction_part"] == 84 and s.details["bonus_part"] == 20 and s.score == 104
+    assert s.grade == "合格" and s.appraisal_points == 4.0
+    # a department without public-service duties: S1 drops, (75 − 11) × 4/3 = 85.33
+    s2 = score(f, parse_checklist(GB19.replace("scheme: gb19", "scheme: gb19\npublic_service: false")))
+    assert s2.details["deduction_part"] == pytest.approx(85.3333, abs=1e-3)
+    # below 80 no bonus; below 60 不合格
+    f3 = _findings([("V", "pass"), *[("D1", "fail")] * 5, ("D2", "fail"), *[("S1", "fail")] * 6, ("B1", "pass")])
+    s3 = score(f3, cl)  # 100 − 10 − 0.5 − 25 = 64.5: no bonus, 合格
+    assert s3.score == 64.5 and s3.details["bonus_part"] == 0 and s3.grade == "合格"
+    f4 = _findings([("V", "fail"), ("D1", "pass")])
+    s4 = score(f4, cl)
+    assert s4.grade.startswith("不合格") and s4.score is None and s4.appraisal_points == 0.0
 
 
 def test_failed_veto_caps_total():
@@ -143,3 +183,51 @@ def test_checks_doc_is_generated_from_metadata():
         "docs/checks.md is stale: run python -m zwgk_audit.checks.docs > docs/checks.md"
     for spec in registry.values():  # every check says what it enforces and how to fix it
         assert spec.title and spec.basis and spec.remediation
+
+
+def test_rescore_and_reaudit_diff(tmp_path, checklist, capsys):
+    from zwgk_audit.sample import DEMO_DEFECTS
+
+    from .conftest import AS_OF, crawl_portal
+
+    before = generate(SampleConfig(seed=31, as_of=AS_OF, defects=DEMO_DEFECTS))
+    after = generate(SampleConfig(seed=31, as_of=AS_OF, defects=Defects(late_documents=2, broken_links=3)))
+    from zwgk_audit.crawl.crawler import crawl
+    from zwgk_audit.sample import SampleServer
+
+    from .hostile.servers import free_port
+
+    port = free_port()  # the same portal address both times, as in a real re-audit
+    snaps = []
+    for portal, name in ((before, "s1"), (after, "s2")):
+        with SampleServer(portal, port=port) as srv:
+            snaps.append(crawl(srv.url, out=tmp_path / name, rate=0, check_external=False))
+    a_old, a_new = (audit(s, checklist, as_of=AS_OF) for s in snaps)
+    a_old.write(tmp_path / "old")
+    a_new.write(tmp_path / "new")
+    # what-if without re-crawling: double the share, zero a failing item's weight
+    assert a_new.rescore(share=8).appraisal_points == pytest.approx(2 * a_new.score.appraisal_points, abs=2e-3)
+    failing = a_new.score.failed[0]
+    assert a_new.rescore(weights={failing: 0}).score > a_new.score.score
+    assert a_new.score.score == a_new.rescore().score  # same findings, same checklist: same score
+    assert cli.main(["rectify", str(tmp_path / "new"), "--previous", str(tmp_path / "old")]) == 0
+    printed = capsys.readouterr().out
+    assert "已整改" in printed and "新发现" in printed
+    diff = pd.read_csv(tmp_path / "new" / "rectification_diff.csv", encoding="utf-8-sig")
+    states = diff["状态"].value_counts().to_dict()
+    assert states.get("已整改", 0) >= 5  # missing/empty/stale columns, interpretations, metadata fixed
+    assert not any(k.startswith("无法确认") for k in states)
+    assert states.get("新发现", 0) >= 1 and states.get("未整改", 0) >= 1  # a third broken link; the rest persist
+    ws = load_workbook(tmp_path / "new" / "rectification_diff.xlsx").active
+    assert [c.value for c in ws[1]][:3] == ["状态", "检查项", "对象"] and ws.freeze_panes == "A2"
+
+
+def test_rectification_xlsx_columns_and_deadlines(tmp_path, defect_snapshot, checklist):
+    a = audit(defect_snapshot, checklist, as_of=AS_OF_2026)
+    a.write(tmp_path)
+    wb = load_workbook(tmp_path / "rectification.xlsx")
+    head = [c.value for c in wb["汇总"][1]]
+    assert head == ["序号", "检查项", "问题", "依据", "证据", "责任单位", "整改要求", "整改时限", "状态"]
+    assert len(wb.sheetnames) > 1  # one sheet per responsible unit
+    deadlines = {r[7].value for r in wb["汇总"].iter_rows(min_row=2)}
+    assert deadlines == {"2026-07-28"}  # 20 working days after 2026-06-30

@@ -69,6 +69,20 @@ class Audit:
         self.findings = run_checks(snapshot, checklist, self.as_of, self.quality, self.manual_results)
         self.score: Score = score(self.findings, checklist)
 
+    def rescore(self, weights: dict[str, float] | None = None, categories: dict[str, float] | None = None,
+                share: float | None = None, scheme: str | None = None) -> Score:
+        """What-if: the same findings under other item weights, category weights, appraisal share or scheme."""
+        items = [it.model_copy(update={"weight": weights[it.id]}) if weights and it.id in weights else it
+                 for it in self.checklist.items]
+        cats = [c.model_copy(update={"weight": categories[c.id]}) if categories and c.id in categories else c
+                for c in self.checklist.categories]
+        update: dict = {"items": items, "categories": cats}
+        if share is not None:
+            update["appraisal_share"] = share
+        if scheme is not None:
+            update["scheme"] = scheme
+        return score(self.findings, self.checklist.model_copy(update=update))
+
     def rectification(self, working_days: int = 20) -> pd.DataFrame:
         return rectify.rectification_rows(self.findings, self.checklist, self.as_of, working_days)
 

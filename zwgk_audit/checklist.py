@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -63,6 +63,12 @@ class Item(_Model):
     basis: Basis
     responsible_unit: str | None = None
     deadline: dt.date | None = None
+    # scheme gb19 (国办秘函〔2019〕19号): indicator points, deduction per failing subject, 加分 / service indicators
+    points: float | None = Field(None, ge=0)
+    deduct: float | None = Field(None, ge=0)
+    bonus: bool = False
+    service: bool = False
+    rectify_days: int | None = Field(None, ge=1, description="整改时限 in working days for this item (default 20)")
 
 
 class Checklist(_Model):
@@ -75,6 +81,8 @@ class Checklist(_Model):
         None, ge=0, le=100, description="points of a 100-point 绩效考核 that 政务公开 carries"
     )
     notes: list[str] = Field(default_factory=list, description="reviewer's notes: defaults taken, corrections made")
+    scheme: Literal["weighted", "gb19"] = "weighted"
+    public_service: bool = Field(True, description="gb19: false for a department without public-service duties (75 × 4/3)")
     categories: list[Category] = Field(min_length=1)
     items: list[Item] = Field(min_length=1)
 
@@ -121,6 +129,8 @@ class Checklist(_Model):
             source_plan=first_with("source_plan"),
             appraisal_share=share,
             notes=[n for cl in lists for n in cl.notes],
+            scheme=self.scheme,
+            public_service=self.public_service,
             categories=list(cats.values()),
             items=items,
         )

@@ -182,6 +182,23 @@ def cmd_ipv6(args) -> int:
     return 0
 
 
+def cmd_rectify(args) -> int:
+    from . import rectify
+
+    diff, change = rectify.diff_audits(args.new, args.previous)
+    out = Path(args.out or args.new)
+    out.mkdir(parents=True, exist_ok=True)
+    rectify.to_excel(diff, out / "rectification_diff.xlsx", title="整改复查")
+    rectify.to_csv(diff, out / "rectification_diff.csv")
+    (out / "rectification_diff.md").write_text(rectify.to_markdown(diff), encoding="utf-8")
+    prev, cur = change["previous"], change["current"]
+    delta = "" if change["change"] is None else f"（{change['change']:+.2f}）"
+    print(f"总分 score: {prev if prev is not None else '未测'} → {cur if cur is not None else '未测'}{delta}")
+    print(f"已整改 fixed {change['fixed']}，未整改 persisting {change['persisting']}，新发现 new {change['new']}")
+    print(f"写出 {out / 'rectification_diff.xlsx'}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="zwgk-audit",
@@ -224,6 +241,13 @@ def build_parser() -> argparse.ArgumentParser:
     dv.add_argument("--agency")
     dv.add_argument("--year", type=int)
     dv.set_defaults(func=cmd_derive)
+
+    rc = sub.add_parser("rectify", help="re-audit: compare an audit with the previous one (已整改/未整改/新发现)",
+                        description="整改复查：比较本次与上次评估（两个输出目录），逐条标注已整改、未整改、新发现，并给出分数变化。")
+    rc.add_argument("new", help="this audit's output directory (findings.csv, score.json)")
+    rc.add_argument("--previous", required=True, help="the previous audit's output directory")
+    rc.add_argument("-o", "--out", help="where to write rectification_diff.* (default: NEW)")
+    rc.set_defaults(func=cmd_rectify)
 
     v6 = sub.add_parser("ipv6", help="judge a portal's IPv6 support: DNS, reachability, IPv4/IPv6 parity, depth",
                         description="检测门户网站IPv6支持：AAAA与IPv6域名服务器、IPv6可访问、IPv4/IPv6内容一致（≥90%）、"

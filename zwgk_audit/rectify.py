@@ -16,6 +16,7 @@ from . import calendar as wd
 from .checklist import Checklist
 
 COLUMNS = ["序号", "检查项", "问题", "依据", "证据", "责任单位", "整改要求", "整改时限", "状态"]
+KEY = "item_id"  # kept beside the columns so a re-audit can match rows
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -46,8 +47,13 @@ def deadline(as_of: dt.date, working_days: int) -> str:
         return f"{day.isoformat()}（节假日安排未发布，按周一至周五估算）"
 
 
+VETO_RECTIFY_DAYS = 10  # a 单项否决 problem is fixed first
+
+
 def rectification_rows(findings: pd.DataFrame, checklist: Checklist, as_of: dt.date,
                        working_days: int = 20) -> pd.DataFrame:
+    """One row per failed item. 整改时限 = the item's ``rectify_days``, else 10 working days for a veto item,
+    else ``working_days``, counted from the audit day."""
     from .checks import registry
 
     rows = []
@@ -67,21 +73,26 @@ def rectification_rows(findings: pd.DataFrame, checklist: Checklist, as_of: dt.d
         basis = item.basis.clause + (f"：“{item.basis.text}”" if item.basis.text else "")
         rows.append({
             "序号": len(rows) + 1,
+            "item_id": item.id,
             "检查项": f"{item.id} {item.title}" + ("（单项否决）" if item.veto else ""),
             "问题": "\n".join(shown) + more,
             "依据": basis,
             "证据": "\n".join(evidence) or "见检查结果",
             "责任单位": item.responsible_unit or "未明确",
             "整改要求": spec.remediation,
-            "整改时限": deadline(as_of, working_days),
+            "整改时限": deadline(as_of, item.rectify_days or (VETO_RECTIFY_DAYS if item.veto else working_days)),
             "状态": "待整改",
         })
-    return pd.DataFrame(rows, columns=COLUMNS)
+    return pd.DataFrame(rows, columns=[*COLUMNS, KEY])
 
 
 def to_csv(df: pd.DataFrame, path: str | Path) -> None:
     """UTF-8 with BOM so Excel opens Chinese text correctly."""
     neutralise_frame(df).to_csv(path, index=False, encoding="utf-8-sig")
+
+
+def _display(df: pd.DataFrame) -> pd.DataFrame:
+    return df.drop(columns=[KEY]) if KEY in df.columns else df
 
 
 def to_excel(df: pd.DataFrame, path: str | Path, title: str = "整改清单") -> None:
@@ -91,7 +102,7 @@ def to_excel(df: pd.DataFrame, path: str | Path, title: str = "整改清单") ->
     from openpyxl.utils import get_column_letter
 
     wb = Workbook()
-    safe = neutralise_frame(df)
+    safe = neutralise_frame(_display(df))
 
     def fill(ws, frame: pd.DataFrame) -> None:
         ws.append(list(frame.columns))
@@ -116,6 +127,10 @@ def to_excel(df: pd.DataFrame, path: str | Path, title: str = "整改清单") ->
     ws = wb.active
     ws.title = "汇总"
     fill(ws, safe)
+    if "责任单位" not in safe.columns:
+        wb.properties.title = title
+        wb.save(path)
+        return
     for unit, grp in safe.groupby("责任单位", sort=True):
         name = "".join(ch for ch in str(unit) if ch not in '[]:*?/\\')[:31] or "未明确"
         if name in wb.sheetnames:
@@ -126,8 +141,46 @@ def to_excel(df: pd.DataFrame, path: str | Path, title: str = "整改清单") ->
 
 
 def to_markdown(df: pd.DataFrame) -> str:
-    lines = ["| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
+    df = _display(df)
+    cols = list(df.columns)
+    lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
     for _, r in df.iterrows():
-        cells = [html.escape(str(neutralise(r[c]))).replace("|", "\\|").replace("\n", "<br>") for c in COLUMNS]
+        cells = [html.escape(str(neutralise(r[c]))).replace("|", "\\|").replace("\n", "<br>") for c in cols]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
+
+
+def diff_audits(new_dir: str | Path, old_dir: str | Path) -> tuple[pd.DataFrame, dict]:
+    """Re-audit: each failing (item, subject) of either audit marked 已整改 / 新发现 / 未整改, and the score change."""
+    import json
+
+    def load(d):
+        d = Path(d)
+        f = pd.read_csv(d / "findings.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+        return f, json.loads((d / "score.json").read_text(encoding="utf-8"))
+
+    new_f, new_s = load(new_dir)
+    old_f, old_s = load(old_dir)
+    key = ["item_id", "subject"]
+    new_fail = new_f[new_f["status"] == "fail"].drop_duplicates(key).set_index(key)
+    old_fail = old_f[old_f["status"] == "fail"].drop_duplicates(key).set_index(key)
+    new_all = new_f.drop_duplicates(key).set_index(key)
+    rows = []
+    for k in sorted(set(new_fail.index) | set(old_fail.index)):
+        if k in new_fail.index and k in old_fail.index:
+            state, src = "未整改", new_fail.loc[k]
+        elif k in new_fail.index:
+            state, src = "新发现", new_fail.loc[k]
+        else:
+            src = old_fail.loc[k]
+            now = new_all.loc[k]["status"] if k in new_all.index else "unverified"
+            state = "已整改" if now == "pass" else f"无法确认是否整改（本次：{now}）"
+        rows.append({"状态": state, "检查项": f"{k[0]} {src['item_title']}", "对象": k[1], "问题": src["message"],
+                     "证据": src["evidence_url"], "责任单位": src["responsible_unit"]})
+    diff = pd.DataFrame(rows, columns=["状态", "检查项", "对象", "问题", "证据", "责任单位"])
+    change = {"previous": old_s.get("score"), "current": new_s.get("score"),
+              "change": None if old_s.get("score") is None or new_s.get("score") is None
+              else round(new_s["score"] - old_s["score"], 2),
+              "fixed": int((diff["状态"] == "已整改").sum()), "new": int((diff["状态"] == "新发现").sum()),
+              "persisting": int((diff["状态"] == "未整改").sum())}
+    return diff, change

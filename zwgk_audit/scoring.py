@@ -1,18 +1,30 @@
-"""Score findings the way Lighthouse does: item weights within categories, category weights overall.
+"""Scores an agency can recompute by hand. Two schemes; a checklist chooses (``scheme:``).
 
-Rules (documented so an agency can recompute its score by hand):
+``weighted`` (default, Lighthouse-like)
+    * An item's score is the share of its decided subjects (pass + fail) that pass;
+      ``unverified`` subjects are left out.
+    * An item with no decided subject is *unmeasured* (some unverified) or *not applicable*
+      (all n/a). Not-applicable items — and categories with nothing applicable — drop out.
+    * Every applicable item holds an absolute share of 100 points: its category's weight
+      share times its weight share within the category. Measured items split their share
+      into **earned** (share × item score) and **lost**; unmeasured items' shares are
+      **unmeasured**. earned + lost + unmeasured = 100 exactly (the points-lost table).
+    * score = 100 × earned / (earned + lost): the score over what was measured;
+      coverage = (earned + lost) / 100, shown beside it, so an unreachable portal never
+      looks like a good one.
+    * 单项否决: a failed veto item caps the score at 59 (不合格).
 
-* An item's score is the share of its subjects that pass, over the subjects
-  that were decided (pass + fail). ``unverified`` subjects are left out.
-* An item with no decided subject is *unmeasured* (all unverified) or *not
-  applicable* (all n/a). Not-applicable items drop out and weights
-  renormalise; unmeasured items count toward **coverage**, never toward the
-  score, so an unreachable portal shows a low coverage, not a good score.
-* A category's score is the weighted mean of its measured items; the total is
-  the category-weighted mean of measured categories.
-* 单项否决: a failed veto item caps the total at 59 (不合格) whatever else passed.
-* Appraisal points = ``appraisal_share`` × total / 100 (e.g. 4 points of a
-  100-point 绩效考核 at a score of 85 → 3.4 points).
+``gb19`` (国办秘函〔2019〕19号 as inspectors apply it)
+    * Any failed veto item → 不合格, nothing else scored.
+    * Otherwise deductions from 100: each item (an indicator) loses ``deduct`` points per
+      failing subject (or its points × failing share when no ``deduct`` is set), never
+      more than its ``points``.
+    * A department without public-service duties (``public_service: false``) skips the
+      ``service`` indicators: its deduction part is out of 75 and multiplied by 4/3.
+    * < 60 → 不合格. ≥ 80 → the 加分 items (``bonus: true``, earned when they pass) are
+      added, at most 20 points.
+
+Appraisal points = ``appraisal_share`` × score / 100 (4 points at a score of 85 → 3.4).
 """
 from __future__ import annotations
 
@@ -24,6 +36,7 @@ import pandas as pd
 from .checklist import Checklist
 
 VETO_CAP = 59.0
+GB19_BONUS_CAP = 20.0
 
 
 @dataclass
@@ -39,6 +52,10 @@ class ItemScore:
     failed: int
     unverified: int
     not_applicable: int
+    share: float = 0.0  # points of 100 this item holds
+    earned: float = 0.0
+    lost: float = 0.0
+    unmeasured: float = 0.0
 
 
 @dataclass
@@ -50,30 +67,54 @@ class Score:
     vetoed: list[str]
     categories: list[dict[str, Any]]
     items: list[ItemScore] = field(default_factory=list)
+    scheme: str = "weighted"
+    grade: str | None = None  # 合格 / 不合格 (gb19, or any veto)
+    details: dict[str, Any] = field(default_factory=dict)
 
     @property
     def failed(self) -> list[str]:
         return [i.item_id for i in self.items if i.state in ("fail", "partial")]
 
+    def points_lost(self) -> pd.DataFrame:
+        """Every point not earned, item by item, largest first; earned + lost + unmeasured = 100."""
+        rows = [{"item_id": i.item_id, "title": i.title, "category": i.category, "share": i.share, "earned": i.earned,
+                 "lost": i.lost, "unmeasured": i.unmeasured, "failed_subjects": i.failed, "state": i.state}
+                for i in self.items if i.state != "not_applicable"]
+        df = pd.DataFrame(rows, columns=["item_id", "title", "category", "share", "earned", "lost", "unmeasured",
+                                         "failed_subjects", "state"])
+        return df.sort_values(["lost", "unmeasured"], ascending=False, kind="stable").reset_index(drop=True)
+
     def to_json(self) -> dict[str, Any]:
         return {
+            "scheme": self.scheme,
             "score": self.score,
+            "grade": self.grade,
             "coverage": self.coverage,
             "appraisal_share": self.appraisal_share,
             "appraisal_points": self.appraisal_points,
             "vetoed": self.vetoed,
-            "veto_rule": f"单项否决项不符合时总分封顶{VETO_CAP:g}分（不合格）",
+            "veto_rule": f"单项否决项不符合时总分封顶{VETO_CAP:g}分（不合格）" if self.scheme == "weighted"
+            else "单项否决项不符合即不合格，不再计分",
             "categories": self.categories,
             "failed": [
                 {"item_id": i.item_id, "title": i.title, "category": i.category, "score": i.score,
-                 "failed_subjects": i.failed, "veto": i.veto}
+                 "failed_subjects": i.failed, "veto": i.veto, "points_lost": round(i.lost, 4)}
                 for i in self.items if i.state in ("fail", "partial")
             ],
+            "points": {"earned": round(sum(i.earned for i in self.items), 4),
+                       "lost": round(sum(i.lost for i in self.items), 4),
+                       "unmeasured": round(sum(i.unmeasured for i in self.items), 4)},
+            "details": self.details,
             "items": [asdict(i) for i in self.items],
         }
 
+    def _repr_html_(self) -> str:
+        head = (f"<p><b>{'未测' if self.score is None else f'{self.score:.1f}'}</b> 分（{self.scheme}）"
+                f"{'，' + self.grade if self.grade else ''}，覆盖率 {self.coverage:.0%}</p>")
+        return head + self.points_lost().head(20).to_html(index=False, escape=True)
 
-def score(findings: pd.DataFrame, checklist: Checklist) -> Score:
+
+def _item_states(findings: pd.DataFrame, checklist: Checklist) -> list[ItemScore]:
     items: list[ItemScore] = []
     for it in checklist.items:
         f = findings[findings["item_id"] == it.id]["status"] if len(findings) else pd.Series(dtype=str)
@@ -85,29 +126,97 @@ def score(findings: pd.DataFrame, checklist: Checklist) -> Score:
             s = None
             state = "unmeasured" if u or not na else "not_applicable"
         items.append(ItemScore(it.id, it.title, it.category, it.weight, it.veto, state, s, p, fl, u, na))
+    return items
 
+
+def score(findings: pd.DataFrame, checklist: Checklist) -> Score:
+    if checklist.scheme == "gb19":
+        return score_gb19(findings, checklist)
+    items = _item_states(findings, checklist)
+    applicable_cats = {}
+    for c in checklist.categories:
+        mine = [i for i in items if i.category == c.id and i.state != "not_applicable" and i.weight > 0]
+        if mine:
+            applicable_cats[c.id] = (c, mine)
+    total_w = sum(c.weight for c, _ in applicable_cats.values())
     cats: list[dict[str, Any]] = []
     for c in checklist.categories:
-        mine = [i for i in items if i.category == c.id and i.state != "not_applicable"]
-        applicable_w = sum(i.weight for i in mine)
+        c_obj, mine = applicable_cats.get(c.id, (c, []))
+        item_w = sum(i.weight for i in mine)
+        for i in mine:
+            i.share = 100.0 * (c.weight / total_w) * (i.weight / item_w)
+            if i.score is None:
+                i.unmeasured = i.share
+            else:
+                i.earned = i.share * i.score
+                i.lost = i.share - i.earned
         measured = [i for i in mine if i.score is not None]
         measured_w = sum(i.weight for i in measured)
-        cat_score = (100 * sum(i.weight * i.score for i in measured) / measured_w) if measured_w else None
+        cat_score = 100 * sum(i.weight * i.score for i in measured) / measured_w if measured_w else None
         cats.append({
             "id": c.id, "title": c.title, "weight": c.weight,
             "score": None if cat_score is None else round(cat_score, 2),
-            "coverage": round(measured_w / applicable_w, 4) if applicable_w else None,
-            "items": len(mine), "failed_items": sum(1 for i in measured if i.state in ("fail", "partial")),
+            "coverage": round(measured_w / item_w, 4) if item_w else None,
+            "items": len([i for i in items if i.category == c.id and i.state != "not_applicable"]),
+            "failed_items": sum(1 for i in measured if i.state in ("fail", "partial")),
+            "points_lost": round(sum(i.lost for i in mine), 4),
         })
-    scored = [c for c in cats if c["score"] is not None]
-    applicable = [c for c in cats if c["coverage"] is not None]
-    total = sum(c["weight"] * c["score"] for c in scored) / sum(c["weight"] for c in scored) if scored else None
-    coverage = (sum(c["weight"] * c["coverage"] for c in applicable) / sum(c["weight"] for c in applicable)
-                if applicable else 0.0)
+    earned = sum(i.earned for i in items)
+    lost = sum(i.lost for i in items)
+    total = 100 * earned / (earned + lost) if earned + lost > 0 else None
     vetoed = [i.item_id for i in items if i.veto and i.failed > 0]
+    grade = None
     if total is not None and vetoed:
         total = min(total, VETO_CAP)
+        grade = "不合格（单项否决）"
     total = None if total is None else round(total, 2)
     share = checklist.appraisal_share
     points = round(share * total / 100, 3) if share is not None and total is not None else None
-    return Score(total, round(coverage, 4), share, points, vetoed, cats, items)
+    return Score(total, round((earned + lost) / 100, 4), share, points, vetoed, cats, items, "weighted", grade)
+
+
+def score_gb19(findings: pd.DataFrame, checklist: Checklist) -> Score:
+    items = _item_states(findings, checklist)
+    by_id = {it.id: it for it in checklist.items}
+    vetoed = [i.item_id for i in items if i.veto and i.failed > 0]
+    share = checklist.appraisal_share
+    measured = [i for i in items if i.score is not None]
+    applicable = [i for i in items if i.state != "not_applicable"]
+    coverage = round(len(measured) / len(applicable), 4) if applicable else 0.0
+    cats = [{"id": c.id, "title": c.title, "weight": c.weight, "score": None, "coverage": None,
+             "items": sum(1 for i in items if i.category == c.id), "failed_items": sum(
+                 1 for i in items if i.category == c.id and i.state in ("fail", "partial"))} for c in checklist.categories]
+    if vetoed:
+        return Score(None, coverage, share, 0.0 if share is not None else None, vetoed, cats, items, "gb19",
+                     "不合格（单项否决）", {"rule": "单项否决，不再计分"})
+    deductions: dict[str, float] = {}
+    bonus = 0.0
+    for i in items:
+        it = by_id[i.item_id]
+        if it.service and not checklist.public_service:
+            i.state, i.score = "not_applicable", None
+            continue
+        points = it.points if it.points is not None else it.weight
+        i.share = points
+        if it.bonus:
+            if i.state == "pass":
+                bonus += points
+                i.earned = points
+            continue
+        if i.score is None:
+            i.unmeasured = points if i.state == "unmeasured" else 0.0
+            continue
+        lost = min(points, it.deduct * i.failed) if it.deduct is not None else points * (1 - i.score)
+        deductions[i.item_id] = lost
+        i.lost = lost
+        i.earned = points - lost
+    lost_total = sum(deductions.values())
+    base = 100.0 - lost_total if checklist.public_service else (75.0 - lost_total) * 4 / 3
+    bonus = min(bonus, GB19_BONUS_CAP)
+    final = base + (bonus if base >= 80 else 0.0)
+    grade = "不合格" if base < 60 else "合格"
+    details = {"deduction_part": round(base, 4), "bonus_part": round(bonus if base >= 80 else 0.0, 4),
+               "deductions": {k: round(v, 4) for k, v in deductions.items()},
+               "public_service": checklist.public_service}
+    points = round(share * min(final, 100) / 100, 3) if share is not None else None
+    return Score(round(final, 2), coverage, share, points, [], cats, items, "gb19", grade, details)

@@ -7,6 +7,7 @@ from markupsafe import Markup, escape
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from ..checks import STATUS_LABELS
+from ..rectify import _display
 from ..scoring import VETO_CAP
 from .charts import category_chart, cjk_font, status_chart
 
@@ -29,7 +30,7 @@ def render_html(audit) -> str:
     counts = {STATUS_LABELS[s]: int((audit.findings["status"] == s).sum()) for s in STATUS_LABELS}
     return _env().get_template("report.html").render(
         checklist=audit.checklist, snapshot=audit.snapshot, score=audit.score, findings=audit.findings,
-        rectification=audit.rectification(), as_of=audit.as_of, quality=audit.quality, labels=STATUS_LABELS, veto_cap=f"{VETO_CAP:g}",
+        rectification=_display(audit.rectification()), as_of=audit.as_of, quality=audit.quality, labels=STATUS_LABELS, veto_cap=f"{VETO_CAP:g}",
         category_png=category_chart(audit.score.categories), status_png=status_chart(counts),
         snapshot_summary=audit.snapshot.summary(),
         warc_name=Path(audit.snapshot.warc_path).name if audit.snapshot.warc_path else "无",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import random
+import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -87,7 +88,6 @@ class _Builder:
         self.columns = [c for c in COLUMNS if c[0] not in self.d.missing_columns]
         self.by_name = {c[0]: c for c in self.columns}
         self.entries: dict[str, list[Entry]] = {c[0]: [] for c in self.columns}
-        self.article_seq = 1000 + cfg.seed % 1000
         self.mcol: list[dict[str, Any]] = []
         self.documents: list[dict[str, Any]] = []
         self.gbk = cfg.encoding.lower() in {"gbk", "gb2312", "gb18030"}
@@ -104,9 +104,10 @@ class _Builder:
             cur = next(c[2] for c in COLUMNS if c[0] == cur)
         return list(reversed(chain))
 
-    def article_url(self, column: str, day: dt.date) -> str:
-        self.article_seq += 1
-        return f"/{self.by_name[column][1]}/{day:%Y%m}/t{day:%Y%m%d}_{self.article_seq}.html"
+    def article_url(self, column: str, day: dt.date, title: str) -> str:
+        """Stable per (column, title): planting other defects does not renumber a page, as on a real site."""
+        ident = 1000 + zlib.crc32(f"{column}|{title}".encode("utf-8")) % 9_000_000
+        return f"/{self.by_name[column][1]}/{day:%Y%m}/t{day:%Y%m%d}_{ident}.html"
 
     def head(self, title: str, column: str | None = None, extra_meta: str = "") -> str:
         charset = (
@@ -166,20 +167,25 @@ class _Builder:
         return f'<div class="xxgk-nav left"><h3>政府信息公开</h3><ul>{"".join(items)}</ul></div>\n'
 
     # ---------------------------------------------------------------- content
-    def make_dates(self, cls: str, count: int, stale: bool) -> list[dt.date]:
+    def item_rng(self, key: str) -> random.Random:
+        """Randomness per page, so planting one defect does not move every other page's dates and URLs."""
+        return random.Random(f"{self.cfg.seed}|{key}")
+
+    def make_dates(self, cls: str, count: int, stale: bool, column: str = "") -> list[dt.date]:
         as_of = self.cfg.as_of
+        rng = self.item_rng(f"dates|{column}")
         step, newest = {"news": (3, 1), "notice": (17, 9), "slow": (75, 40), "static": (200, 120)}[cls]
         if stale:
             newest = 420
-        return [as_of - dt.timedelta(days=newest + i * step + self.rng.randint(0, 1)) for i in range(count)]
+        return [as_of - dt.timedelta(days=newest + i * step + rng.randint(0, 1)) for i in range(count)]
 
     def add_article(self, column: str, title: str, day: dt.date, body: str, meta_block: str = "",
                     url: str | None = None) -> str:
-        url = url or self.article_url(column, day)
+        url = url or self.article_url(column, day, title)
         names = self.path_of(column)
         extra = (
             f'<meta name="ArticleTitle" content="{html.escape(title)}">'
-            f'<meta name="PubDate" content="{day:%Y-%m-%d} 09:{self.rng.randint(10, 59)}">'
+            f'<meta name="PubDate" content="{day:%Y-%m-%d} 09:{self.item_rng(title).randint(10, 59)}">'
             f'<meta name="ContentSource" content="{self.cfg.agency}">'
         )
         page = (
@@ -197,15 +203,16 @@ class _Builder:
 
     def simple_articles(self, column: str, cls: str, count: int) -> None:
         stale = column in self.d.stale_columns
-        for i, day in enumerate(self.make_dates(cls, count, stale)):
-            topic = self.rng.choice(TOPICS)
+        for i, day in enumerate(self.make_dates(cls, count, stale, column)):
+            rng = self.item_rng(f"{column}|{i}")
+            topic = rng.choice(TOPICS)
             if cls == "news":
-                title = f"市应急管理局{self.rng.choice(NEWS_VERBS)}{topic}工作会议（{i + 1}）"
+                title = f"市应急管理局{rng.choice(NEWS_VERBS)}{topic}工作会议（{i + 1}）"
             elif column == "政府信息公开年报":
                 as_of = self.cfg.as_of
                 latest = as_of.year - 1 if as_of > dt.date(as_of.year, 1, 31) else as_of.year - 2
                 year = latest - i
-                day = dt.date(year + 1, 1, 15 + self.rng.randint(0, 10))
+                day = dt.date(year + 1, 1, 15 + rng.randint(0, 10))
                 if i == 0 and self.d.late_annual_report:
                     day = dt.date(year + 1, 2, 20)
                     self.defects.append({"type": "late_annual_report", "subject": f"{year}年度报告",
@@ -235,10 +242,11 @@ class _Builder:
         stale = "政策文件" in self.d.stale_columns
         as_of = self.cfg.as_of
         for i in range(n):
-            pub = as_of - dt.timedelta(days=(420 if stale else 6) + i * 19 + self.rng.randint(0, 3))
+            doc_rng = self.item_rng(f"doc|{i}")
+            pub = as_of - dt.timedelta(days=(420 if stale else 6) + i * 19 + doc_rng.randint(0, 3))
             if pub.weekday() >= 5:
                 pub -= dt.timedelta(days=pub.weekday() - 4)
-            gap = self.rng.randint(32, 45) if i in late else self.rng.randint(1, 5)
+            gap = doc_rng.randint(32, 45) if i in late else doc_rng.randint(1, 5)
             formed = _shift_workdays(pub, gap)
             topic = TOPICS[i % len(TOPICS)]
             year = formed.year
@@ -246,10 +254,11 @@ class _Builder:
             title = f"市应急管理局关于印发《{topic}管理办法（第{i + 1}版）》的通知"
             index_no = "" if i in incomplete else f"11120000MB0000000X/{year}-{i + 101:05d}"
             publisher = "" if i in incomplete else self.cfg.agency
-            doc_url = self.article_url("政策文件", pub)
+            title = f"市应急管理局关于印发《{TOPICS[i % len(TOPICS)]}管理办法（第{i + 1}版）》的通知"
+            doc_url = self.article_url("政策文件", pub, title)
             interp_url = None
             if interp_served and i not in missing:
-                interp_url = self.article_url("政策解读", pub)
+                interp_url = self.article_url("政策解读", pub, title + "解读")
             direction = one_way_dir.get(i)
             doc_links_interp = interp_url is not None and direction != "document_lacks_link"
             interp_links_doc = interp_url is not None and direction != "interpretation_lacks_link"
@@ -267,7 +276,7 @@ class _Builder:
             self.add_article("政策文件", title, pub, body, meta_block, url=doc_url)
             if interp_url:
                 ititle = f"《{topic}管理办法（第{i + 1}版）》政策解读"
-                ipub = pub + dt.timedelta(days=self.rng.randint(0, 1))
+                ipub = pub + dt.timedelta(days=doc_rng.randint(0, 1))
                 imeta = (
                     '<div class="meta-data"><dl class="clearfix">'
                     f'<dd class="IndexNo"><label>索 引 号：</label><div class="display-block">11120000MB0000000X/{year}-J{i:04d}</div></dd>'
