@@ -78,3 +78,20 @@ def status_chart(counts: dict[str, int]) -> str:
     ax.set_title("检查结果分布")
     ax.set_ylabel("条数")
     return _png(fig)
+
+
+def points_lost_chart(points) -> str:
+    """Where the points went: the items that lost the most, plus what was not measured (base64 PNG)."""
+    font = cjk_font()
+    plt.rcParams["font.family"] = [font]
+    top = points[points["lost"] > 0].head(10)
+    labels = [f"{r.item_id} {r.title[:14]}" for r in top.itertuples()] + ["未测量（无法核验）"]
+    values = list(top["lost"]) + [float(points["unmeasured"].sum())]
+    fig, ax = plt.subplots(figsize=(7, 0.45 * len(labels) + 1.2))
+    ax.barh(labels, values, color=["#c62828"] * len(top) + ["#9aa5b1"])
+    for y, v in enumerate(values):
+        ax.text(v + 0.2, y, f"{v:.2f}", va="center", fontsize=9)
+    ax.invert_yaxis()
+    ax.set_xlabel("失分（满分100）")
+    ax.set_title("失分构成")
+    return _png(fig)
