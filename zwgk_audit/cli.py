@@ -199,6 +199,21 @@ def cmd_rectify(args) -> int:
     return 0
 
 
+def cmd_batch(args) -> int:
+    from .batch import run_batch
+
+    opts = {"max_pages": args.max_pages, "rate": args.rate, "check_external": not args.no_external}
+    if args.contact:
+        opts["contact"] = args.contact
+    summary = run_batch(args.agencies, args.out, args.checklist or ["baseline.yaml"], workers=args.workers,
+                        scheduler=args.scheduler, dask_local=args.dask_local, crawl_options=opts,
+                        progress=not args.quiet)
+    print(f"部门 {summary['agencies']} 个，完成 {summary['finished']} 个（本次续跑跳过 {summary['resumed']} 个）："
+          + "，".join(f"{k} {v}" for k, v in summary["status"].items()))
+    print(f"排名 {summary['ranking']}；汇总 {summary['summary']}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="zwgk-audit",
@@ -241,6 +256,22 @@ def build_parser() -> argparse.ArgumentParser:
     dv.add_argument("--agency")
     dv.add_argument("--year", type=int)
     dv.set_defaults(func=cmd_derive)
+
+    b = sub.add_parser("batch", help="audit many agencies from a CSV: resumable, ranked, threads or Dask",
+                       description="批量评估：CSV 含 agency,url（可选 checklist,region,level,share）。每个部门原子写入 "
+                                   "OUT/agencies/<slug>/，中断后重跑同一命令会跳过已完成部门；输出 ranking.csv/.xlsx 和 summary.html。")
+    b.add_argument("agencies", help="CSV with columns agency,url[,checklist,region,level,share]")
+    b.add_argument("-o", "--out", required=True)
+    b.add_argument("-c", "--checklist", action="append", help="default checklist(s) (default: baseline.yaml)")
+    b.add_argument("--workers", type=int, default=4, help="agencies (hosts) audited at once (default 4)")
+    b.add_argument("--scheduler", help="run on an existing Dask cluster, e.g. tcp://host:8786")
+    b.add_argument("--dask-local", type=int, metavar="N", help="start a Dask LocalCluster with N workers")
+    b.add_argument("--max-pages", type=int, default=500)
+    b.add_argument("--rate", type=float, default=1.0, help="requests per second per host (default 1)")
+    b.add_argument("--contact")
+    b.add_argument("--no-external", action="store_true")
+    b.add_argument("--quiet", action="store_true", help="no progress bar")
+    b.set_defaults(func=cmd_batch)
 
     rc = sub.add_parser("rectify", help="re-audit: compare an audit with the previous one (已整改/未整改/新发现)",
                         description="整改复查：比较本次与上次评估（两个输出目录），逐条标注已整改、未整改、新发现，并给出分数变化。")

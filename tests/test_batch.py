@@ -1,0 +1,105 @@
+"""Batch audits: bad rows, a dead agency, resume after SIGKILL, Dask LocalCluster — all on loopback."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from contextlib import ExitStack
+from pathlib import Path
+
+import pandas as pd
+
+from zwgk_audit.batch import read_agencies, run_batch
+from zwgk_audit.sample import DEMO_DEFECTS, Defects, SampleConfig, SampleServer, generate
+
+from .hostile.servers import free_port
+
+ROOT = Path(__file__).resolve().parent.parent
+AS_OF = dt.date(2026, 6, 30)
+SMALL = dict(news_items=4, policy_documents=4)
+
+
+def portals(stack: ExitStack, n: int) -> list[str]:
+    urls = []
+    for i in range(n):
+        defects = DEMO_DEFECTS if i % 2 else Defects()
+        srv = stack.enter_context(SampleServer(generate(SampleConfig(seed=50 + i, as_of=AS_OF, defects=defects, **SMALL))))
+        urls.append(srv.url)
+    return urls
+
+
+def write_csv(path: Path, urls: list[str], extra: str = "") -> Path:
+    lines = ["agency,url,region,level"] + [f"示范{i}局,{u},示范市,市级" for i, u in enumerate(urls)]
+    path.write_text("\n".join(lines) + "\n" + extra, encoding="utf-8")
+    return path
+
+
+def test_bad_rows_and_a_dead_agency_do_not_stop_the_batch(tmp_path, capsys):
+    with ExitStack() as stack:
+        urls = portals(stack, 2)
+        dead = f"http://127.0.0.1:{free_port()}/"
+        csv_path = write_csv(tmp_path / "a.csv", urls + [dead], ",http://127.0.0.1:1/,x,y\n坏行,ftp://nope/,x,y\n")
+        rows, problems = read_agencies(csv_path)
+        assert len(rows) == 3 and len(problems) == 2 and all(":5:" in p or ":6:" in p for p in problems)
+        summary = run_batch(csv_path, tmp_path / "out", ["baseline.yaml"], workers=2, progress=False,
+                            crawl_options={"rate": 0, "check_external": False, "retries": 0})
+    assert summary["finished"] == 3 and summary["status"].get("unreachable") == 1
+    ranking = pd.read_csv(tmp_path / "out" / "ranking.csv", encoding="utf-8-sig")
+    assert list(ranking["rank"]) == [1, 2, 3] and ranking.iloc[-1]["status"] == "unreachable"
+    assert ranking.iloc[0]["score"] >= ranking.iloc[1]["score"]
+    for slug in ranking["slug"]:
+        d = tmp_path / "out" / "agencies" / slug
+        assert (d / "result.json").exists()
+    ok = ranking[ranking["status"] != "unreachable"]["slug"]
+    assert all((tmp_path / "out" / "agencies" / s / "report.html").exists() for s in ok)
+    html = (tmp_path / "out" / "summary.html").read_text(encoding="utf-8")
+    assert "示范0局" in html and "得分分布" in html
+    assert (tmp_path / "out" / "ranking.xlsx").exists()
+    # rerun: everything is done already, nothing is redone
+    lines = (tmp_path / "out" / "progress.jsonl").read_text(encoding="utf-8").splitlines()
+    again = run_batch(csv_path, tmp_path / "out", ["baseline.yaml"], workers=2, progress=False,
+                      crawl_options={"rate": 0, "check_external": False, "retries": 0})
+    assert again["resumed"] == 3
+    assert (tmp_path / "out" / "progress.jsonl").read_text(encoding="utf-8").splitlines() == lines
+
+
+def test_sigkill_mid_batch_then_resume_loses_nothing(tmp_path):
+    out = tmp_path / "out"
+    with ExitStack() as stack:
+        urls = portals(stack, 4)
+        csv_path = write_csv(tmp_path / "a.csv", urls)
+        cmd = [sys.executable, "-m", "zwgk_audit.cli", "batch", str(csv_path), "-o", str(out), "--workers", "1",
+               "--rate", "15", "--no-external", "--quiet", "-c", str(ROOT / "checklists" / "baseline.yaml")]
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        progress = out / "progress.jsonl"
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not (progress.exists() and progress.read_text(encoding="utf-8").strip()):
+            time.sleep(0.2)
+        time.sleep(0.5)  # let it get into the middle of the next agency
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+        assert proc.returncode == -signal.SIGKILL
+        before = {p.parent.name: json.loads(p.read_text(encoding="utf-8"))["finished_at"]
+                  for p in (out / "agencies").glob("*/result.json")}
+        assert 1 <= len(before) < 4  # some finished, some not
+        summary = run_batch(csv_path, out, [str(ROOT / "checklists" / "baseline.yaml")], workers=2, progress=False,
+                            crawl_options={"rate": 0, "check_external": False})
+    assert summary["finished"] == 4 and summary["resumed"] == len(before)
+    after = {p.parent.name: json.loads(p.read_text(encoding="utf-8"))["finished_at"]
+             for p in (out / "agencies").glob("*/result.json")}
+    assert {k: after[k] for k in before} == before  # finished agencies were not redone
+    assert not [d for d in (out / "agencies").iterdir() if d.name.startswith(".")]  # no half-written folder left
+
+
+def test_dask_local_cluster_runs_the_same_batch(tmp_path):
+    with ExitStack() as stack:
+        urls = portals(stack, 2)
+        csv_path = write_csv(tmp_path / "a.csv", urls)
+        summary = run_batch(csv_path, tmp_path / "out", [str(ROOT / "checklists" / "baseline.yaml")], dask_local=2,
+                            progress=False, crawl_options={"rate": 0, "check_external": False})
+    assert summary["finished"] == 2 and summary["status"].get("ok", 0) + summary["status"].get("partial", 0) == 2
+    assert len(list((tmp_path / "out" / "agencies").glob("*/report.html"))) == 2

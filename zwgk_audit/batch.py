@@ -1,0 +1,244 @@
+"""Audit many agencies: resumable, isolated failures, polite per host, ranked; threads or a Dask cluster.
+
+* Input CSV: ``agency, url`` required; ``checklist, region, level, share`` optional. Bad rows
+  are reported with their line numbers and skipped.
+* Each agency is audited into a temporary folder that is renamed into
+  ``OUT/agencies/<slug>/`` only when complete (``os.replace``: atomic), then a line is
+  appended to ``OUT/progress.jsonl``. A rerun skips every agency whose folder holds a
+  ``result.json``; half-written temporary folders are removed, so a ``kill -9`` loses
+  nothing that had finished and nothing half-written is ever read.
+* Rows on the same host run one after another in one task, so the per-host rate limit
+  holds whatever the worker count.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import shutil
+import sys
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from urllib.parse import urlsplit
+
+from .extract.urls import canonical
+
+FINAL = {"ok", "partial", "unreachable", "error"}
+
+
+@dataclass
+class AgencyRow:
+    line: int
+    agency: str
+    url: str
+    checklist: str = ""
+    region: str = ""
+    level: str = ""
+    share: float | None = None
+
+    @property
+    def slug(self) -> str:
+        """A folder name from the agency name: no separators, no dots-only names, unique per URL."""
+        safe = re.sub(r"[^\w\u4e00-\u9fff-]+", "-", self.agency, flags=re.UNICODE).strip("-_.")[:40] or "agency"
+        return f"{safe}-{hashlib.sha1(self.url.encode('utf-8')).hexdigest()[:8]}"
+
+
+def read_agencies(path: str | Path) -> tuple[list[AgencyRow], list[str]]:
+    """Valid rows, and one message per bad row naming its line."""
+    rows: list[AgencyRow] = []
+    problems: list[str] = []
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        reader = csv.DictReader(fh)
+        missing = {"agency", "url"} - set(reader.fieldnames or [])
+        if missing:
+            raise ValueError(f"{path}:1: header needs columns {', '.join(sorted(missing))} (has {reader.fieldnames})")
+        seen: set[str] = set()
+        for n, rec in enumerate(reader, start=2):
+            agency = (rec.get("agency") or "").strip()
+            url = canonical((rec.get("url") or "").strip())
+            if not agency:
+                problems.append(f"{path}:{n}: agency is empty")
+                continue
+            if not url:
+                problems.append(f"{path}:{n}: url {rec.get('url')!r} is not an http(s) URL")
+                continue
+            if url in seen:
+                problems.append(f"{path}:{n}: url {url} appears twice; kept the first")
+                continue
+            share = None
+            if (rec.get("share") or "").strip():
+                try:
+                    share = float(rec["share"])
+                except ValueError:
+                    problems.append(f"{path}:{n}: share {rec['share']!r} is not a number")
+                    continue
+            seen.add(url)
+            rows.append(AgencyRow(n, agency, url, (rec.get("checklist") or "").strip(), (rec.get("region") or "").strip(),
+                                  (rec.get("level") or "").strip(), share))
+    return rows, problems
+
+
+def audit_agency(row: AgencyRow, out: str, checklists: list[str], crawl_options: dict[str, Any]) -> dict[str, Any]:
+    """Crawl and audit one agency into OUT/agencies/<slug>/ atomically; never raises."""
+    from .audit import audit
+    from .cli import _load_checklists
+    from .crawl.crawler import crawl
+
+    base = Path(out) / "agencies"
+    target = base / row.slug
+    tmp = base / f".{row.slug}.tmp-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    result: dict[str, Any] = {"agency": row.agency, "url": row.url, "slug": row.slug, "region": row.region,
+                              "level": row.level, "line": row.line}
+    try:
+        names = [row.checklist] if row.checklist else list(checklists)
+        checklist = _load_checklists(names)
+        if row.share is not None:
+            checklist = checklist.model_copy(update={"appraisal_share": row.share})
+        snap = crawl(row.url, out=tmp, **crawl_options)
+        a = audit(snap, checklist)
+        a.write(tmp)
+        home = snap.page(snap.start_url)
+        reachable = home is not None and home["kind"] not in ("error", "robots_blocked", "blocked") and (
+            home["status"] == home["status"] and home["status"] < 400)
+        s = a.score
+        status = "unreachable" if not reachable else ("partial" if s.coverage < 0.5 or snap.truncated else "ok")
+        reason = "" if reachable else str(home["error"] if home is not None and home["error"] == home["error"]
+                                         else f"HTTP {home['status']}" if home is not None else "not fetched")
+        result.update(status=status, reason=reason, score=s.score, coverage=s.coverage,
+                      appraisal_points=s.appraisal_points, appraisal_share=s.appraisal_share,
+                      failed_items=len(s.failed), pages=int(len(snap.pages)),
+                      categories={c["title"]: c["score"] for c in s.categories})
+    except Exception as exc:  # one hostile agency never stops the batch
+        result.update(status="error", reason=f"{type(exc).__name__}: {exc}", score=None, coverage=0.0,
+                      appraisal_points=None, failed_items=None, pages=0, categories={})
+    result["finished_at"] = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    (tmp / "result.json").write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
+    if target.exists():
+        shutil.rmtree(target)
+    os.replace(tmp, target)  # the folder appears whole or not at all
+    return result
+
+
+def audit_group(rows: list[AgencyRow], out: str, checklists: list[str], crawl_options: dict[str, Any]) -> list[dict]:
+    """Agencies on one host, one after another: the per-host rate limit holds across the batch."""
+    return [audit_agency(r, out, checklists, crawl_options) for r in rows]
+
+
+def finished(out: Path) -> dict[str, dict]:
+    """Results already on disk (the folders are the truth; progress.jsonl is the log)."""
+    done = {}
+    base = out / "agencies"
+    if not base.exists():
+        return done
+    for d in base.iterdir():
+        if d.name.startswith("."):
+            shutil.rmtree(d, ignore_errors=True)  # an interrupted agency's temporary folder
+            continue
+        f = d / "result.json"
+        if f.exists():
+            try:
+                r = json.loads(f.read_text(encoding="utf-8"))
+            except ValueError:
+                continue
+            if r.get("status") in FINAL:
+                done[r["url"]] = r
+    return done
+
+
+def _log(out: Path, result: dict) -> None:
+    with open(out / "progress.jsonl", "a", encoding="utf-8") as fh:
+        fh.write(json.dumps(result, ensure_ascii=False) + "\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def run_batch(agencies_csv: str | Path, out: str | Path, checklists: list[str], workers: int = 4,
+              scheduler: str | None = None, dask_local: int | None = None, crawl_options: dict | None = None,
+              progress: bool = True) -> dict[str, Any]:
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    rows, problems = read_agencies(agencies_csv)
+    for p in problems:
+        print(f"zwgk-audit batch: skipped {p}", file=sys.stderr)
+    done = finished(out)
+    todo = [r for r in rows if r.url not in done]
+    groups: dict[str, list[AgencyRow]] = {}
+    for r in todo:  # one task per host[:port]: its rows run one after another under one rate limit
+        groups.setdefault(urlsplit(r.url).netloc, []).append(r)
+    opts = {"max_pages": 500, **(crawl_options or {})}
+    from tqdm import tqdm
+
+    bar = tqdm(total=len(rows), initial=len(rows) - len(todo), unit="agency", disable=not progress, file=sys.stderr)
+    failed = 0
+
+    def record(results: list[dict]) -> None:
+        nonlocal failed
+        for r in results:
+            _log(out, r)
+            failed += r["status"] in ("unreachable", "error")
+            bar.update(1)
+            bar.set_postfix(failed=failed)
+
+    if scheduler or dask_local:
+        from distributed import Client, LocalCluster, as_completed as dask_completed
+
+        cluster = LocalCluster(n_workers=dask_local, threads_per_worker=2, processes=True, dashboard_address=None,
+                               host="127.0.0.1") if dask_local else None
+        with Client(scheduler or cluster) as client:
+            futures = [client.submit(audit_group, g, str(out), checklists, opts, pure=False) for g in groups.values()]
+            for fut in dask_completed(futures):
+                record(fut.result())
+        if cluster is not None:
+            cluster.close()
+    else:
+        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+            futures = [pool.submit(audit_group, g, str(out), checklists, opts) for g in groups.values()]
+            for fut in as_completed(futures):
+                record(fut.result())
+    bar.close()
+    summary = write_summary(out, rows)
+    summary.update(skipped_rows=problems, resumed=len(rows) - len(todo))
+    return summary
+
+
+def write_summary(out: Path, rows: list[AgencyRow]) -> dict[str, Any]:
+    """ranking.csv/.xlsx, charts and summary.html from the finished agencies' result.json files."""
+    import pandas as pd
+
+    from . import rectify
+
+    done = finished(out)
+    recs = [done[r.url] for r in rows if r.url in done]
+    cols = ["rank", "agency", "region", "level", "status", "score", "coverage", "appraisal_points", "failed_items",
+            "reason", "url", "slug"]
+    df = pd.DataFrame(recs)
+    if df.empty:
+        df = pd.DataFrame(columns=cols)
+    df = df.sort_values(["score", "coverage"], ascending=False, na_position="last").reset_index(drop=True)
+    df["rank"] = range(1, len(df) + 1)
+    ranking = df.reindex(columns=cols)
+    rectify.to_csv(ranking, out / "ranking.csv")
+    rectify.to_excel(ranking.rename(columns={"rank": "排名", "agency": "部门", "region": "地区", "level": "层级",
+                                            "status": "状态", "score": "得分", "coverage": "覆盖率",
+                                            "appraisal_points": "绩效折算", "failed_items": "不符合项目",
+                                            "reason": "原因", "url": "网址", "slug": "目录"}),
+                     out / "ranking.xlsx", title="评估排名")
+    heat = pd.DataFrame([r.get("categories") or {} for r in df.to_dict("records")], index=df["agency"]) if len(df) else None
+    from .report.batch import write_summary_html
+
+    write_summary_html(out, ranking, heat)
+    counts = ranking["status"].value_counts().to_dict()
+    return {"agencies": len(rows), "finished": len(ranking), "status": counts,
+            "ranking": str(out / "ranking.csv"), "summary": str(out / "summary.html")}
+
+
+def rows_as_dicts(rows: list[AgencyRow]) -> list[dict]:
+    return [asdict(r) for r in rows]
