@@ -3,19 +3,22 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
 from .generator import SamplePortal
 
 
-def _handler(portal: SamplePortal) -> type[BaseHTTPRequestHandler]:
+def _handler(portal: SamplePortal, latency: float = 0.0) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         server_version = "SamplePortal/1.0"
         protocol_version = "HTTP/1.1"
         disable_nagle_algorithm = True  # headers and body go out at once: no 40 ms delayed-ACK stall per page
 
         def _send(self, head_only: bool) -> None:
+            if latency:
+                time.sleep(latency)  # a far-away portal, for benchmarks
             parts = urlsplit(self.path)
             target = parts.path + (f"?{parts.query}" if parts.query else "")
             page = portal.get(target)
@@ -67,10 +70,10 @@ class SampleServer:
     IPv6 loopback, [::1] on the same port so IPv6 checks have something real.
     """
 
-    def __init__(self, portal: SamplePortal, port: int = 0, host: str = "127.0.0.1"):
+    def __init__(self, portal: SamplePortal, port: int = 0, host: str = "127.0.0.1", latency: float = 0.0):
         self.portal = portal
         self.servers: list[ThreadingHTTPServer] = []
-        handler = _handler(portal)
+        handler = _handler(portal, latency)
         v4 = ThreadingHTTPServer((host, port), handler)
         v4.daemon_threads = True
         self.servers.append(v4)

@@ -1,0 +1,80 @@
+"""Batch benchmark: N sample portals on loopback, politely crawled at once.
+
+    .venv/bin/python benchmarks/batch.py [--n 50 200 500] [--pages 200] [--rate 2] [--latency 0.05]
+
+For each N: a separate process serves N portals (~PAGES pages each, LATENCY added per response);
+`zwgk-audit batch` audits them with one worker per portal at RATE requests/s/host. Printed:
+wall time, the politeness bound (pages per host ÷ rate), their ratio, the batch process's peak
+RSS (os.wait4 on that process alone), and pages/s.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def serve(n: int, pages: int, latency: float) -> None:
+    from zwgk_audit.sample import SampleConfig, SampleServer, generate
+
+    news = max(1, pages - 110)  # the portal's other columns hold about 110 pages
+    servers = [SampleServer(generate(SampleConfig(seed=i, as_of=dt.date(2026, 6, 30), news_items=news)),
+                            latency=latency).start() for i in range(n)]
+    sizes = [len([k for k in s.portal.pages if not k.startswith(("/robots", "/images"))]) for s in servers]
+    print(json.dumps({"urls": [s.url for s in servers], "pages": sizes}), flush=True)
+    sys.stdin.read()  # serve until the parent closes stdin
+
+
+def run(n: int, pages: int, rate: float, latency: float) -> dict:
+    server = subprocess.Popen([sys.executable, __file__, "--serve", str(n), "--pages", str(pages), "--latency", str(latency)],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    info = json.loads(server.stdout.readline())
+    with tempfile.TemporaryDirectory() as tmp:
+        csv_path = Path(tmp) / "agencies.csv"
+        csv_path.write_text("agency,url\n" + "".join(f"portal{i},{u}\n" for i, u in enumerate(info["urls"])), encoding="utf-8")
+        cmd = [sys.executable, "-m", "zwgk_audit.cli", "batch", str(csv_path), "-o", str(Path(tmp) / "out"),
+               "--workers", str(n), "--rate", str(rate), "--max-pages", str(pages * 2), "--no-external", "--quiet",
+               "-c", str(ROOT / "checklists" / "baseline.yaml")]
+        t = time.monotonic()
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.monotonic() - t
+        fetched = sum(json.loads(l)["pages"] for l in (Path(tmp) / "out" / "progress.jsonl").read_text().splitlines())
+    server.stdin.close()
+    server.wait(timeout=30)
+    bound = max(info["pages"]) / rate
+    return {"n": n, "wall_s": round(wall, 1), "bound_s": round(bound, 1), "ratio": round(wall / bound, 2),
+            "peak_rss_mb": round(usage.ru_maxrss / 1024, 1), "pages": fetched, "pages_per_s": round(fetched / wall, 1),
+            "exit": status}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--n", type=int, nargs="+", default=[50, 200, 500])
+    ap.add_argument("--pages", type=int, default=200)
+    ap.add_argument("--rate", type=float, default=2.0)
+    ap.add_argument("--latency", type=float, default=0.05)
+    ap.add_argument("--serve", type=int, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.serve:
+        serve(args.serve, args.pages, args.latency)
+        return
+    results = [run(n, args.pages, args.rate, args.latency) for n in args.n]
+    print(f"{'N':>5} {'wall s':>8} {'bound s':>8} {'ratio':>6} {'peak RSS MB':>12} {'pages':>8} {'pages/s':>8}")
+    for r in results:
+        print(f"{r['n']:>5} {r['wall_s']:>8} {r['bound_s']:>8} {r['ratio']:>6} {r['peak_rss_mb']:>12} {r['pages']:>8} {r['pages_per_s']:>8}")
+    if len(results) > 1:
+        print(f"peak RSS growth N={results[0]['n']} → N={results[-1]['n']}: {results[-1]['peak_rss_mb'] / results[0]['peak_rss_mb']:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
