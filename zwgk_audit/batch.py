@@ -21,7 +21,7 @@ import re
 import shutil
 import sys
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -238,7 +238,3 @@ def write_summary(out: Path, rows: list[AgencyRow]) -> dict[str, Any]:
     counts = ranking["status"].value_counts().to_dict()
     return {"agencies": len(rows), "finished": len(ranking), "status": counts,
             "ranking": str(out / "ranking.csv"), "summary": str(out / "summary.html")}
-
-
-def rows_as_dicts(rows: list[AgencyRow]) -> list[dict]:
-    return [asdict(r) for r in rows]
