@@ -68,10 +68,13 @@ def main() -> None:
     if args.serve:
         serve(args.serve, args.pages, args.latency)
         return
-    results = [run(n, args.pages, args.rate, args.latency) for n in args.n]
-    print(f"{'N':>5} {'wall s':>8} {'bound s':>8} {'ratio':>6} {'peak RSS MB':>12} {'pages':>8} {'pages/s':>8}")
-    for r in results:
-        print(f"{r['n']:>5} {r['wall_s']:>8} {r['bound_s']:>8} {r['ratio']:>6} {r['peak_rss_mb']:>12} {r['pages']:>8} {r['pages_per_s']:>8}")
+    print(f"{'N':>5} {'wall s':>8} {'bound s':>8} {'ratio':>6} {'peak RSS MB':>12} {'pages':>8} {'pages/s':>8}", flush=True)
+    results = []
+    for n in args.n:  # printed as each N finishes: a long run still reports what it measured
+        r = run(n, args.pages, args.rate, args.latency)
+        results.append(r)
+        print(f"{r['n']:>5} {r['wall_s']:>8} {r['bound_s']:>8} {r['ratio']:>6} {r['peak_rss_mb']:>12} {r['pages']:>8} "
+              f"{r['pages_per_s']:>8}", flush=True)
     if len(results) > 1:
         print(f"peak RSS growth N={results[0]['n']} → N={results[-1]['n']}: {results[-1]['peak_rss_mb'] / results[0]['peak_rss_mb']:.2f}x")
 

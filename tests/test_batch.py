@@ -103,3 +103,12 @@ def test_dask_local_cluster_runs_the_same_batch(tmp_path):
                             progress=False, crawl_options={"rate": 0, "check_external": False})
     assert summary["finished"] == 2 and summary["status"].get("ok", 0) + summary["status"].get("partial", 0) == 2
     assert len(list((tmp_path / "out" / "agencies").glob("*/report.html"))) == 2
+
+
+def test_agency_names_cannot_escape_the_output_folder(tmp_path):
+    from zwgk_audit.batch import AgencyRow
+
+    for name in ["../../etc/passwd", "..", "/abs/path", "a\\b", "C:\\x", "政务/公开", ".hidden", ""]:
+        slug = AgencyRow(2, name, "http://a.test/").slug
+        assert "/" not in slug and "\\" not in slug and not slug.startswith(".") and slug.strip(".")
+        assert (tmp_path / "agencies" / slug).resolve().parent == (tmp_path / "agencies").resolve()

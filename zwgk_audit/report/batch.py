@@ -6,7 +6,7 @@ from pathlib import Path
 import pandas as pd
 from jinja2 import Environment, select_autoescape
 
-from .charts import _png, cjk_font, plt
+from .charts import CHART_LOCK, _png, cjk_font, plt
 
 TEMPLATE = """<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'">
@@ -51,8 +51,10 @@ def _charts(ranking: pd.DataFrame, heat: pd.DataFrame | None) -> list[tuple[str,
 
 def write_summary_html(out: Path, ranking: pd.DataFrame, heat: pd.DataFrame | None) -> Path:
     env = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
+    with CHART_LOCK:
+        charts = _charts(ranking, heat)
     html = env.from_string(TEMPLATE).render(ranking=ranking, status=ranking["status"].value_counts().to_dict(),
-                                            charts=_charts(ranking, heat))
+                                            charts=charts)
     path = Path(out) / "summary.html"
     path.write_text(html, encoding="utf-8")
     return path

@@ -6,6 +6,8 @@ System CJK fonts are preferred; otherwise the Noto Sans CJK SC shipped by the
 from __future__ import annotations
 
 import base64
+import functools
+import threading
 import io
 from functools import lru_cache
 from pathlib import Path
@@ -15,6 +17,17 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
+
+# pyplot keeps global state: batch audits render from many threads, so one chart at a time
+CHART_LOCK = threading.RLock()
+
+def _one_at_a_time(fn):
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        with CHART_LOCK:
+            return fn(*args, **kwargs)
+    return wrapper
+
 
 SYSTEM_CJK = ["Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Zen Hei", "SimHei", "Microsoft YaHei"]
 
@@ -47,6 +60,7 @@ def _png(fig) -> str:
     return base64.b64encode(buf.getvalue()).decode("ascii")
 
 
+@_one_at_a_time
 def category_chart(categories: list[dict]) -> str:
     """Horizontal bars of category scores (base64 PNG); unmeasured categories shown as such."""
     font = cjk_font()
@@ -68,6 +82,7 @@ def category_chart(categories: list[dict]) -> str:
     return _png(fig)
 
 
+@_one_at_a_time
 def status_chart(counts: dict[str, int]) -> str:
     """Bar chart of finding counts by status label (base64 PNG)."""
     font = cjk_font()
@@ -80,6 +95,7 @@ def status_chart(counts: dict[str, int]) -> str:
     return _png(fig)
 
 
+@_one_at_a_time
 def points_lost_chart(points) -> str:
     """Where the points went: the items that lost the most, plus what was not measured (base64 PNG)."""
     font = cjk_font()
@@ -95,3 +111,4 @@ def points_lost_chart(points) -> str:
     ax.set_xlabel("失分（满分100）")
     ax.set_title("失分构成")
     return _png(fig)
+
