@@ -245,8 +245,17 @@ class Snapshot:
         return (when.astimezone(dt.timezone(dt.timedelta(hours=8)))).date()
 
     def page(self, url: str) -> pd.Series | None:
-        rows = self.pages[(self.pages["url"] == url) | (self.pages["final_url"] == url)]
-        return rows.iloc[0] if len(rows) else None
+        """The first row fetched as ``url`` (requested or final URL); an index built once, not a scan per call."""
+        index = getattr(self, "_page_index", None)
+        if index is None or index[0] is not self.pages:
+            lookup: dict[str, int] = {}
+            for pos, (u, f) in enumerate(zip(self.pages["url"], self.pages["final_url"])):
+                for key in (u, f):
+                    if isinstance(key, str):
+                        lookup.setdefault(key, pos)
+            index = self._page_index = (self.pages, lookup)
+        pos = index[1].get(url)
+        return self.pages.iloc[pos] if pos is not None else None
 
     def in_scope(self, url: str) -> bool:
         hosts = {host_of(self.start_url), *self.meta.get("extra_hosts", [])}
