@@ -87,7 +87,7 @@ def read_agencies(path: str | Path) -> tuple[list[AgencyRow], list[str]]:
 def audit_agency(row: AgencyRow, out: str, checklists: list[str], crawl_options: dict[str, Any]) -> dict[str, Any]:
     """Crawl and audit one agency into OUT/agencies/<slug>/ atomically; never raises."""
     from .audit import audit
-    from .cli import _load_checklists
+    from .checklist import load_checklists
     from .crawl.crawler import crawl
 
     base = Path(out) / "agencies"
@@ -99,7 +99,7 @@ def audit_agency(row: AgencyRow, out: str, checklists: list[str], crawl_options:
                               "level": row.level, "line": row.line}
     try:
         names = [row.checklist] if row.checklist else list(checklists)
-        checklist = _load_checklists(names)
+        checklist = load_checklists(names)
         if row.share is not None:
             checklist = checklist.model_copy(update={"appraisal_share": row.share})
         snap = crawl(row.url, out=tmp, **crawl_options)

@@ -252,3 +252,23 @@ def load_checklist(path: str | Path) -> Checklist:
         line = p.read_bytes()[: exc.start].count(b"\n") + 1
         raise ChecklistError(p, [(line, "", "not UTF-8 text (save the checklist as UTF-8)")]) from None
     return parse_checklist(text, p)
+
+
+REPO_CHECKLISTS = Path(__file__).resolve().parent.parent / "checklists"
+
+
+def checklist_path(name: str | Path) -> Path:
+    """A checklist named as a path, or by file name in ./checklists or the project's checklists/."""
+    p = Path(name)
+    if p.exists() or p.is_absolute():
+        return p
+    for base in (Path("checklists"), REPO_CHECKLISTS):
+        if (base / p).exists():
+            return base / p
+    return p
+
+
+def load_checklists(names: list[str | Path]) -> Checklist:
+    """Load one or more checklists and merge them (baseline + plan), as the CLI's repeated -c does."""
+    lists = [load_checklist(checklist_path(n)) for n in names]
+    return lists[0].merge(*lists[1:]) if len(lists) > 1 else lists[0]

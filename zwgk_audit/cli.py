@@ -8,25 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-REPO_CHECKLISTS = Path(__file__).resolve().parent.parent / "checklists"
 DEMO_CHECKLISTS = ["baseline.yaml", "panjin-sfj-2019.yaml"]
-
-
-def _checklist_path(name: str) -> Path:
-    p = Path(name)
-    if p.exists() or p.is_absolute():
-        return p
-    for base in (Path("checklists"), REPO_CHECKLISTS):
-        if (base / name).exists():
-            return base / name
-    return p
-
-
-def _load_checklists(names: list[str]):
-    from .checklist import load_checklist
-
-    lists = [load_checklist(_checklist_path(n)) for n in names]
-    return lists[0].merge(*lists[1:]) if len(lists) > 1 else lists[0]
 
 
 def _print_summary(audit, paths: dict) -> None:
@@ -51,13 +33,15 @@ def _print_summary(audit, paths: dict) -> None:
 
 
 def cmd_demo(args) -> int:
+    from .checklist import load_checklists
+
     from .audit import audit
     from .crawl.crawler import crawl
     from .sample import DEMO_DEFECTS, SampleConfig, SampleServer, generate
 
     out = Path(args.out)
     portal = generate(SampleConfig(seed=args.seed, as_of=dt.date.today(), defects=DEMO_DEFECTS))
-    checklist = _load_checklists(DEMO_CHECKLISTS)
+    checklist = load_checklists(DEMO_CHECKLISTS)
     with SampleServer(portal) as srv:
         print(f"示例门户 sample portal: {srv.url}（已植入缺陷 {len(portal.manifest['defects'])} 处）")
         t0 = time.monotonic()
@@ -73,11 +57,13 @@ def cmd_demo(args) -> int:
 
 
 def cmd_audit(args) -> int:
+    from .checklist import load_checklists
+
     from .audit import audit
     from .crawl.crawler import crawl
     from .snapshot import Snapshot
 
-    checklist = _load_checklists(args.checklist)
+    checklist = load_checklists(args.checklist)
     out = Path(args.out)
     if args.target.startswith(("http://", "https://")):
         if not (args.contact or os.environ.get("ZWGK_AUDIT_CONTACT")):
@@ -121,7 +107,7 @@ def cmd_serve_sample(args) -> int:
 
 
 def cmd_derive(args) -> int:
-    from .checklist import load_checklist
+    from .checklist import checklist_path, load_checklist
     from .plans import derive_checklist, parse_plan
 
     path = Path(args.plan)
@@ -133,7 +119,7 @@ def cmd_derive(args) -> int:
     if not plan.clauses:
         print(f"zwgk-audit: {path}: no task clauses found (numbering 一、/（一）/1./（1） not recognised)", file=sys.stderr)
         return 2
-    baseline = load_checklist(_checklist_path(args.baseline)) if args.baseline else None
+    baseline = load_checklist(checklist_path(args.baseline)) if args.baseline else None
     derived = derive_checklist(plan, plan_id=args.id or path.stem, agency=args.agency, year=args.year, source=str(path))
     checklist = derive_checklist(plan, baseline, plan_id=args.id or path.stem, agency=args.agency, year=args.year,
                                  source=str(path)) if baseline else derived
