@@ -418,8 +418,8 @@ class _Builder:
         # the platform pages list the newest items of their children, as real 信息公开 landing pages do
         for name, _slug, _parent, cls, _style in self.columns:
             if cls == "platform":
-                kids = [c[0] for c in COLUMNS if self.path_of(c[0])[:-1] and name in self.path_of(c[0])[:-1]]
-                pool = [e for k in kids if k in self.entries for e in self.entries[k]]
+                descendants = [c[0] for c in COLUMNS if name in self.path_of(c[0])[:-1]]
+                pool = [e for k in descendants if k in self.entries for e in self.entries[k]]
                 self.entries[name] = sorted(pool, key=lambda e: e.date, reverse=True)[:8]
         for name, slug, _parent, cls, style in self.columns:
             self.list_pages(name, slug, style, cls)
