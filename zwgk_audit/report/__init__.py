@@ -9,7 +9,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from ..checks import STATUS_LABELS
 from ..rectify import _display
 from ..scoring import VETO_CAP
-from .charts import category_chart, cjk_font, points_lost_chart, status_chart
+from .charts import category_chart, cjk_font, points_lost_chart
 
 __all__ = ["render_html", "cjk_font"]
 
@@ -27,12 +27,13 @@ def _env() -> Environment:
 
 
 def render_html(audit) -> str:
+    points = audit.score.points_lost()
     counts = {STATUS_LABELS[s]: int((audit.findings["status"] == s).sum()) for s in STATUS_LABELS}
     return _env().get_template("report.html").render(
         checklist=audit.checklist, snapshot=audit.snapshot, score=audit.score, findings=audit.findings,
         rectification=_display(audit.rectification()), as_of=audit.as_of, quality=audit.quality, labels=STATUS_LABELS, veto_cap=f"{VETO_CAP:g}",
-        category_png=category_chart(audit.score.categories), status_png=status_chart(counts),
-        points=audit.score.points_lost(), points_png=points_lost_chart(audit.score.points_lost()),
+        category_png=category_chart(audit.score.categories), status_counts=counts,
+        points=points, points_png=points_lost_chart(points),
         by_category=[(c, audit.findings[audit.findings["category"] == c.id]) for c in audit.checklist.categories],
         snapshot_summary=audit.snapshot.summary(),
         warc_name=Path(audit.snapshot.warc_path).name if audit.snapshot.warc_path else "无",

@@ -6,7 +6,7 @@ from pathlib import Path
 import pandas as pd
 from jinja2 import Environment, select_autoescape
 
-from .charts import CHART_LOCK, _png, cjk_font, plt
+from .charts import _cjk_axes, _png, figure, label_margin
 
 TEMPLATE = """<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'">
@@ -22,37 +22,39 @@ table{border-collapse:collapse;width:100%;font-size:.9em}td,th{border:1px solid 
 
 
 def _charts(ranking: pd.DataFrame, heat: pd.DataFrame | None) -> list[tuple[str, str]]:
-    plt.rcParams["font.family"] = [cjk_font()]
     scores = pd.to_numeric(ranking["score"], errors="coerce").dropna()
     out = []
-    fig, ax = plt.subplots(figsize=(6, 3))
+    fig = figure(6, 3)
+    ax = fig.subplots()
     ax.hist(scores, bins=range(0, 110, 10), color="#1565c0")
-    ax.set_xlabel("得分")
-    ax.set_ylabel("部门数")
-    ax.set_title("得分分布")
+    _cjk_axes(ax, xlabel="得分", ylabel="部门数", title="得分分布")
     out.append(("得分分布", _png(fig)))
     top = ranking.dropna(subset=["score"]).head(30)
-    fig, ax = plt.subplots(figsize=(7, 0.3 * max(len(top), 1) + 1))
-    ax.barh([str(a) for a in top["agency"]], pd.to_numeric(top["score"]), color="#2e7d32")
+    names = [str(a) for a in top["agency"]]
+    fig = figure(7, 0.3 * max(len(top), 1) + 1.2, left=label_margin(names, 7, fontsize=9))
+    ax = fig.subplots()
+    ax.barh(names, pd.to_numeric(top["score"]), color="#2e7d32")
     ax.invert_yaxis()
-    ax.set_title("排名（前30）")
+    _cjk_axes(ax, title="排名（前30）")
     out.append(("排名", _png(fig)))
     if heat is not None and not heat.empty:
         h = heat.apply(pd.to_numeric, errors="coerce").head(30)
-        fig, ax = plt.subplots(figsize=(1.2 * len(h.columns) + 2, 0.3 * len(h) + 1.5))
+        names = [str(i) for i in h.index]
+        fig = figure(1.2 * len(h.columns) + 2 + 2, 0.3 * len(h) + 2.2, left=label_margin(names, 1.2 * len(h.columns) + 4))
+        fig.subplots_adjust(bottom=1.3 / (0.3 * len(h) + 2.2), right=0.9)
+        ax = fig.subplots()
         im = ax.imshow(h.to_numpy(dtype=float), cmap="RdYlGn", vmin=0, vmax=100, aspect="auto")
         ax.set_xticks(range(len(h.columns)), [str(c) for c in h.columns], rotation=30, ha="right")
-        ax.set_yticks(range(len(h)), [str(i) for i in h.index])
+        ax.set_yticks(range(len(h)), names)
         fig.colorbar(im, ax=ax)
-        ax.set_title("分类得分热力图")
+        _cjk_axes(ax, title="分类得分热力图")
         out.append(("分类得分热力图", _png(fig)))
     return out
 
 
 def write_summary_html(out: Path, ranking: pd.DataFrame, heat: pd.DataFrame | None) -> Path:
     env = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
-    with CHART_LOCK:
-        charts = _charts(ranking, heat)
+    charts = _charts(ranking, heat)
     html = env.from_string(TEMPLATE).render(ranking=ranking, status=ranking["status"].value_counts().to_dict(),
                                             charts=charts)
     path = Path(out) / "summary.html"
