@@ -104,17 +104,30 @@ def validate(snapshot) -> QualityReport:
         data = _dates(df, date_cols).reset_index(drop=True)
         batch = source.add_dataframe_asset(name=table).add_batch_definition_whole_dataframe("all").get_batch(
             batch_parameters={"dataframe": data})
-        suite = gx.ExpectationSuite(name=f"zwgk_{table}")
-        for exp, _label in expectations:
-            suite.add_expectation(exp)
-        result = batch.validate(suite, result_format={"result_format": "COMPLETE",
-                                                      "unexpected_index_column_names": ["url"]})
-        for (exp, label), r in zip(expectations, result.results):
-            rows = r.result.get("unexpected_index_list") or []
+        # Two passes: a yes/no pass over the whole suite (cheap), then the rows behind each failure only
+        # (COMPLETE results cost GE about 60% more, and most tables pass).
+        passed = batch.validate(_suite(gx, table, expectations), result_format={"result_format": "BOOLEAN_ONLY"})
+        failing = [pair for pair, r in zip(expectations, passed.results) if not r.success]
+        details = {}
+        if failing:
+            result = batch.validate(_suite(gx, f"{table}_failed", failing),
+                                    result_format={"result_format": "COMPLETE", "unexpected_index_column_names": ["url"]})
+            details = {id(pair): r for pair, r in zip(failing, result.results)}
+        for pair in expectations:
+            label = pair[1]
+            r = details.get(id(pair))
+            rows = (r.result.get("unexpected_index_list") or []) if r is not None else []
             urls = sorted({row["url"] for row in rows if isinstance(row, dict) and "url" in row})
-            report.results.append({"table": table, "expectation": r.expectation_config.type, "description": label,
-                                   "success": bool(r.success), "unexpected_count": r.result.get("unexpected_count", 0),
+            report.results.append({"table": table, "expectation": pair[0].expectation_type, "description": label,
+                                   "success": r is None or bool(r.success), "unexpected_count": r.result.get("unexpected_count", 0) if r else 0,
                                    "examples": urls[:5]})
             for url in urls:
                 report.invalid.setdefault(table, {}).setdefault(url, []).append(label)
     return report
+
+
+def _suite(gx, name: str, expectations: list) -> Any:
+    suite = gx.ExpectationSuite(name=f"zwgk_{name}")
+    for exp, _label in expectations:
+        suite.add_expectation(exp.copy())  # an expectation belongs to one suite
+    return suite
