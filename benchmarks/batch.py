@@ -3,9 +3,11 @@
     .venv/bin/python benchmarks/batch.py [--n 50 200 500] [--pages 200] [--rate 2] [--latency 0.05]
 
 For each N: a separate process serves N portals (~PAGES pages each, LATENCY added per response);
-`zwgk-audit batch` audits them with one worker per portal at RATE requests/s/host. Printed:
-wall time, the politeness bound (pages per host ÷ rate), their ratio, the batch process's peak
-RSS (os.wait4 on that process alone), and pages/s.
+`zwgk-audit batch` audits them with one worker per portal (at most --workers) at RATE
+requests/s/host, on its default local Dask cluster (one process per CPU). Printed: wall time, the
+politeness bound (pages per host ÷ rate), their ratio, the peak memory of the whole batch (the
+batch process and every process it starts, sampled every 0.5 s: summed RSS, and summed PSS,
+which splits shared pages between processes instead of counting them once per process), pages/s.
 """
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -34,7 +37,30 @@ def serve(n: int, pages: int, latency: float) -> None:
     sys.stdin.read()  # serve until the parent closes stdin
 
 
-def run(n: int, pages: int, rate: float, latency: float) -> dict:
+def tree_memory(pid: int, peak: dict, stop: threading.Event) -> None:
+    """Peak summed RSS and PSS (MB) of a process and all its descendants until ``stop``."""
+    import psutil
+
+    root = psutil.Process(pid)
+    while not stop.is_set():
+        try:
+            procs = [root, *root.children(recursive=True)]
+        except psutil.Error:
+            return
+        rss = pss = 0
+        for proc in procs:
+            try:
+                info = proc.memory_full_info()
+            except psutil.Error:
+                continue
+            rss += info.rss
+            pss += getattr(info, "pss", info.rss)
+        peak["rss"] = max(peak.get("rss", 0), rss / 2**20)
+        peak["pss"] = max(peak.get("pss", 0), pss / 2**20)
+        stop.wait(0.5)
+
+
+def run(n: int, pages: int, rate: float, latency: float, workers: int | None) -> dict:
     server = subprocess.Popen([sys.executable, __file__, "--serve", str(n), "--pages", str(pages), "--latency", str(latency)],
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     info = json.loads(server.stdout.readline())
@@ -42,18 +68,25 @@ def run(n: int, pages: int, rate: float, latency: float) -> dict:
         csv_path = Path(tmp) / "agencies.csv"
         csv_path.write_text("agency,url\n" + "".join(f"portal{i},{u}\n" for i, u in enumerate(info["urls"])), encoding="utf-8")
         cmd = [sys.executable, "-m", "zwgk_audit.cli", "batch", str(csv_path), "-o", str(Path(tmp) / "out"),
-               "--workers", str(n), "--rate", str(rate), "--max-pages", str(pages * 2), "--no-external", "--quiet",
+               "--workers", str(workers or n), "--rate", str(rate), "--max-pages", str(pages * 2), "--no-external", "--quiet",
                "-c", str(ROOT / "checklists" / "baseline.yaml")]
         t = time.monotonic()
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL)
-        _, status, usage = os.wait4(proc.pid, 0)
+        peak: dict = {}
+        stop = threading.Event()
+        sampler = threading.Thread(target=tree_memory, args=(proc.pid, peak, stop), daemon=True)
+        sampler.start()
+        status = proc.wait()
         wall = time.monotonic() - t
+        stop.set()
+        sampler.join()
         fetched = sum(json.loads(l)["pages"] for l in (Path(tmp) / "out" / "progress.jsonl").read_text().splitlines())
     server.stdin.close()
     server.wait(timeout=30)
     bound = max(info["pages"]) / rate
     return {"n": n, "wall_s": round(wall, 1), "bound_s": round(bound, 1), "ratio": round(wall / bound, 2),
-            "peak_rss_mb": round(usage.ru_maxrss / 1024, 1), "pages": fetched, "pages_per_s": round(fetched / wall, 1),
+            "workers": workers or n, "peak_rss_mb": round(peak.get("rss", 0), 1),
+            "peak_pss_mb": round(peak.get("pss", 0), 1), "pages": fetched, "pages_per_s": round(fetched / wall, 1),
             "exit": status}
 
 
@@ -63,20 +96,24 @@ def main() -> None:
     ap.add_argument("--pages", type=int, default=200)
     ap.add_argument("--rate", type=float, default=2.0)
     ap.add_argument("--latency", type=float, default=0.05)
+    ap.add_argument("--workers", type=int, help="agencies at once (default: N, every portal at once)")
     ap.add_argument("--serve", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.serve:
         serve(args.serve, args.pages, args.latency)
         return
-    print(f"{'N':>5} {'wall s':>8} {'bound s':>8} {'ratio':>6} {'peak RSS MB':>12} {'pages':>8} {'pages/s':>8}", flush=True)
+    print(f"{'N':>5} {'workers':>8} {'wall s':>8} {'bound s':>8} {'ratio':>6} {'peak RSS MB':>12} {'peak PSS MB':>12} "
+          f"{'pages':>8} {'pages/s':>8}", flush=True)
     results = []
     for n in args.n:  # printed as each N finishes: a long run still reports what it measured
-        r = run(n, args.pages, args.rate, args.latency)
+        r = run(n, args.pages, args.rate, args.latency, args.workers)
         results.append(r)
-        print(f"{r['n']:>5} {r['wall_s']:>8} {r['bound_s']:>8} {r['ratio']:>6} {r['peak_rss_mb']:>12} {r['pages']:>8} "
-              f"{r['pages_per_s']:>8}", flush=True)
+        print(f"{r['n']:>5} {r['workers']:>8} {r['wall_s']:>8} {r['bound_s']:>8} {r['ratio']:>6} {r['peak_rss_mb']:>12} "
+              f"{r['peak_pss_mb']:>12} {r['pages']:>8} {r['pages_per_s']:>8}", flush=True)
     if len(results) > 1:
-        print(f"peak RSS growth N={results[0]['n']} → N={results[-1]['n']}: {results[-1]['peak_rss_mb'] / results[0]['peak_rss_mb']:.2f}x")
+        first, last = results[0], results[-1]
+        print(f"peak memory growth N={first['n']} → N={last['n']}: RSS {last['peak_rss_mb'] / first['peak_rss_mb']:.2f}x, "
+              f"PSS {last['peak_pss_mb'] / first['peak_pss_mb']:.2f}x")
 
 
 if __name__ == "__main__":

@@ -45,7 +45,7 @@ def test_bad_rows_and_a_dead_agency_do_not_stop_the_batch(tmp_path, capsys):
         csv_path = write_csv(tmp_path / "a.csv", urls + [dead], ",http://127.0.0.1:1/,x,y\n坏行,ftp://nope/,x,y\n")
         rows, problems = read_agencies(csv_path)
         assert len(rows) == 3 and len(problems) == 2 and all(":5:" in p or ":6:" in p for p in problems)
-        summary = run_batch(csv_path, tmp_path / "out", ["baseline.yaml"], workers=2, progress=False,
+        summary = run_batch(csv_path, tmp_path / "out", ["baseline.yaml"], workers=2, dask_local=0, progress=False,
                             crawl_options={"rate": 0, "check_external": False, "retries": 0})
     assert summary["finished"] == 3 and summary["status"].get("unreachable") == 1
     ranking = pd.read_csv(tmp_path / "out" / "ranking.csv", encoding="utf-8-sig")
@@ -72,7 +72,7 @@ def test_sigkill_mid_batch_then_resume_loses_nothing(tmp_path):
     with ExitStack() as stack:
         urls = portals(stack, 4)
         csv_path = write_csv(tmp_path / "a.csv", urls)
-        cmd = [sys.executable, "-m", "zwgk_audit.cli", "batch", str(csv_path), "-o", str(out), "--workers", "1",
+        cmd = [sys.executable, "-m", "zwgk_audit.cli", "batch", str(csv_path), "-o", str(out), "--workers", "2",
                "--rate", "15", "--no-external", "--quiet", "-c", str(ROOT / "checklists" / "baseline.yaml")]
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         progress = out / "progress.jsonl"

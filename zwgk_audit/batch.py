@@ -9,6 +9,11 @@
   nothing that had finished and nothing half-written is ever read.
 * Rows on the same host run one after another in one task, so the per-host rate limit
   holds whatever the worker count.
+* Locally the batch runs on a Dask LocalCluster with one process per CPU (crawls wait on the
+  network, audits need a core; threads alone would leave all but one core idle), each process
+  crawling many hosts in threads and auditing at most ``AUDIT_SLOTS`` of them at a time, so the
+  memory of the CPU-heavy phase does not grow with the worker count. ``scheduler`` runs the same
+  tasks on an existing cluster (``OUT`` must then be a path every worker can write).
 """
 from __future__ import annotations
 
@@ -18,8 +23,10 @@ import hashlib
 import json
 import os
 import re
+import math
 import shutil
 import sys
+import threading
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +37,7 @@ from urllib.parse import urlsplit
 from .extract.urls import canonical
 
 FINAL = {"ok", "partial", "unreachable", "error"}
+AUDIT_SLOTS = threading.BoundedSemaphore(2)  # per process: audits (CPU, memory) at once; crawls are not limited
 
 
 @dataclass
@@ -103,8 +111,9 @@ def audit_agency(row: AgencyRow, out: str, checklists: list[str], crawl_options:
         if row.share is not None:
             checklist = checklist.model_copy(update={"appraisal_share": row.share})
         snap = crawl(row.url, out=tmp, **crawl_options)
-        a = audit(snap, checklist)
-        a.write(tmp)
+        with AUDIT_SLOTS:
+            a = audit(snap, checklist)
+            a.write(tmp)
         home = snap.page(snap.start_url)
         reachable = home is not None and home["kind"] not in ("error", "robots_blocked", "blocked") and (
             home["status"] == home["status"] and home["status"] < 400)
@@ -124,6 +133,7 @@ def audit_agency(row: AgencyRow, out: str, checklists: list[str], crawl_options:
     if target.exists():
         shutil.rmtree(target)
     os.replace(tmp, target)  # the folder appears whole or not at all
+    _log(Path(out), result)
     return result
 
 
@@ -154,26 +164,59 @@ def finished(out: Path) -> dict[str, dict]:
 
 
 def _log(out: Path, result: dict) -> None:
-    with open(out / "progress.jsonl", "a", encoding="utf-8") as fh:
-        fh.write(json.dumps(result, ensure_ascii=False) + "\n")
-        fh.flush()
-        os.fsync(fh.fileno())
+    """One line per finished agency, appended by whichever process finished it.
+
+    A single ``write`` on an ``O_APPEND`` descriptor: lines from several processes never interleave.
+    """
+    line = (json.dumps(result, ensure_ascii=False) + "\n").encode("utf-8")
+    fd = os.open(out / "progress.jsonl", os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        os.write(fd, line)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
-def run_batch(agencies_csv: str | Path, out: str | Path, checklists: list[str], workers: int = 4,
+def _backfill_log(out: Path, done: dict[str, dict]) -> None:
+    """Finished folders whose log line was lost to a kill between rename and append get their line now."""
+    path = out / "progress.jsonl"
+    logged = set()
+    if path.exists():
+        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+            try:
+                logged.add(json.loads(line)["url"])
+            except (ValueError, KeyError, TypeError):
+                continue  # a line cut by the kill: the folder is the truth
+    for url, result in done.items():
+        if url not in logged:
+            _log(out, result)
+
+
+def run_batch(agencies_csv: str | Path, out: str | Path, checklists: list[str], workers: int = 16,
               scheduler: str | None = None, dask_local: int | None = None, crawl_options: dict | None = None,
               progress: bool = True) -> dict[str, Any]:
+    """Audit every agency in the CSV into ``out``; rerunning after an interruption skips finished agencies.
+
+    ``workers``: agencies crawled at once (each host gets one, so politeness holds at any number).
+    ``dask_local``: processes of the LocalCluster (default: one per CPU; 0 runs in this process with threads).
+    ``scheduler``: address of an existing Dask cluster to run on instead.
+    """
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     rows, problems = read_agencies(agencies_csv)
     for p in problems:
         print(f"zwgk-audit batch: skipped {p}", file=sys.stderr)
     done = finished(out)
+    _backfill_log(out, done)
     todo = [r for r in rows if r.url not in done]
     groups: dict[str, list[AgencyRow]] = {}
     for r in todo:  # one task per host[:port]: its rows run one after another under one rate limit
         groups.setdefault(urlsplit(r.url).netloc, []).append(r)
     opts = {"max_pages": 500, **(crawl_options or {})}
+    workers = max(1, workers)
+    if dask_local is None:
+        dask_local = os.cpu_count() or 1
+    processes = min(dask_local, workers, len(groups))
     from tqdm import tqdm
 
     bar = tqdm(total=len(rows), initial=len(rows) - len(todo), unit="agency", disable=not progress, file=sys.stderr)
@@ -182,24 +225,14 @@ def run_batch(agencies_csv: str | Path, out: str | Path, checklists: list[str], 
     def record(results: list[dict]) -> None:
         nonlocal failed
         for r in results:
-            _log(out, r)
             failed += r["status"] in ("unreachable", "error")
             bar.update(1)
             bar.set_postfix(failed=failed)
 
-    if scheduler or dask_local:
-        from distributed import Client, LocalCluster, as_completed as dask_completed
-
-        cluster = LocalCluster(n_workers=dask_local, threads_per_worker=2, processes=True, dashboard_address=None,
-                               host="127.0.0.1") if dask_local else None
-        with Client(scheduler or cluster) as client:
-            futures = [client.submit(audit_group, g, str(out), checklists, opts, pure=False) for g in groups.values()]
-            for fut in dask_completed(futures):
-                record(fut.result())
-        if cluster is not None:
-            cluster.close()
-    else:
-        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+    if scheduler or processes > 1:
+        _run_dask(groups, out, checklists, opts, record, scheduler, processes, math.ceil(workers / max(processes, 1)))
+    elif groups:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
             futures = [pool.submit(audit_group, g, str(out), checklists, opts) for g in groups.values()]
             for fut in as_completed(futures):
                 record(fut.result())
@@ -207,6 +240,28 @@ def run_batch(agencies_csv: str | Path, out: str | Path, checklists: list[str], 
     summary = write_summary(out, rows)
     summary.update(skipped_rows=problems, resumed=len(rows) - len(todo))
     return summary
+
+
+def _run_dask(groups: dict[str, list[AgencyRow]], out: Path, checklists: list[str], opts: dict, record,
+              scheduler: str | None, processes: int, threads: int) -> None:
+    """One task per host group on a Dask cluster: an existing one, or a LocalCluster of ``processes``."""
+    import logging
+
+    from distributed import Client, LocalCluster, as_completed as dask_completed
+
+    cluster = None
+    if not scheduler:
+        cluster = LocalCluster(n_workers=processes, threads_per_worker=threads, processes=True, dashboard_address=None,
+                               host="127.0.0.1", silence_logs=logging.ERROR)
+    try:
+        with Client(scheduler or cluster) as client:
+            futures = [client.submit(audit_group, g, str(out), checklists, opts, pure=False)
+                       for g in groups.values()]
+            for fut in dask_completed(futures):
+                record(fut.result())
+    finally:
+        if cluster is not None:
+            cluster.close()
 
 
 def write_summary(out: Path, rows: list[AgencyRow]) -> dict[str, Any]:

@@ -77,6 +77,34 @@ def test_read_timeout_and_slow_drip_are_recorded_within_budget():
         assert f.truncated and "not complete" in f.error and time.monotonic() - t < 4
 
 
+def test_connect_timeout_is_recorded_within_budget(tmp_path):
+    """A host whose accept queue is full drops new SYNs, as an overloaded portal does: connect never completes."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(0)
+    port = listener.getsockname()[1]
+    fillers = []
+    try:
+        for _ in range(4):  # fill the backlog; nobody ever accepts
+            c = socket.socket()
+            c.setblocking(False)
+            c.connect_ex(("127.0.0.1", port))
+            fillers.append(c)
+        time.sleep(0.1)
+        t = time.monotonic()
+        f = fetcher(connect_timeout=0.5, retries=0).get(f"http://127.0.0.1:{port}/")
+        assert f.status is None and f.error == "connect timeout" and time.monotonic() - t < 2
+        t = time.monotonic()
+        snap = crawl(f"http://127.0.0.1:{port}/", out=tmp_path, rate=0, retries=1, connect_timeout=0.5)
+        assert time.monotonic() - t < 10
+        home = snap.page(snap.start_url)
+        assert home["kind"] == "error" and "connect timeout" in home["error"]
+    finally:
+        for c in fillers:
+            c.close()
+        listener.close()
+
+
 def test_redirect_loop_and_offsite_redirect_are_stopped():
     with FaultServer({"/a": lambda h: send(h, 302, b"", headers={"Location": "/b"}),
                       "/b": lambda h: send(h, 302, b"", headers={"Location": "/a"}),
