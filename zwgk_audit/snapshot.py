@@ -11,7 +11,7 @@ columns   one row per column (栏目) seen: path of names, list pages, item coun
 entries   one row per dated link listed on a column page
 articles  one row per article: dates, 索引号, 发布机构, 文号, 解读 / 原文 links
 links     one row per hyperlink: from, to, text, kind (nav / pager / list / interpretation / original /
-          attachment / external / body)
+          attachment / frame / external / body)
 """
 from __future__ import annotations
 

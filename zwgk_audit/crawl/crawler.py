@@ -65,7 +65,7 @@ class TrapGuard:
 
 def _priority(url: str, kind: str) -> int:
     """Lower first: pagination and navigation (the column tree), then list entries, then the rest."""
-    if kind in {"pager", "nav"}:
+    if kind in {"pager", "nav", "frame"}:
         return 0
     if ARTICLE_URL.search(url) or kind == "entry":
         return 2

@@ -64,13 +64,14 @@ ORIGIN = re.compile(r"^https?://[^/?#]+")
 CRUMB_HINT = re.compile(r"crumb|dqwz|BreadcrumbNav|position|location", re.I)
 XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 EARLY_CLOSE = re.compile(r"</(?:html|body)\s*>", re.I)  # included fragments close the page early; libxml2 then drops the rest
+NON_SPACE = re.compile(r"\S")
 
 
 @dataclass
 class Link:
     url: str
     text: str
-    kind: str  # nav | pager | list | interpretation | original | attachment | body
+    kind: str  # nav | pager | list | interpretation | original | attachment | frame | body
 
 
 @dataclass
@@ -116,9 +117,10 @@ class TextNode(str):
 
 
 def _closes_early(html: str) -> bool:
-    """A </html> or </body> well before the end: an included fragment closed the page early (one regex pass)."""
+    """Content after a </html> or </body>: an included fragment closed the page early, and libxml2
+    would drop everything after it (one regex pass, plus one to find text after the closer)."""
     m = EARLY_CLOSE.search(html)
-    return m is not None and len(html) - m.end() > 200 and EARLY_CLOSE.search(html, m.end()) is not None
+    return m is not None and NON_SPACE.search(html, m.end()) is not None
 
 
 def parse_html(html: str):
@@ -140,8 +142,13 @@ def _hinted(doc) -> list:
     return _HINTED(doc)
 
 
-def _nav_and_crumbs(hinted: list) -> tuple[set, list]:
-    """Every element inside navigation/header/footer/breadcrumb/sidebar containers, and breadcrumb holders."""
+def _nav_and_crumbs(doc, hinted: list) -> tuple[set, list]:
+    """Every element inside navigation/header/footer/breadcrumb/sidebar containers, and breadcrumb holders.
+
+    A "navigation" container holding most of the page is an unclosed tag that swallowed the content,
+    not navigation: it is skipped, so the article's links keep their kinds.
+    """
+    total = None
     inside: set = set()
     crumbs: list = []
     for el in hinted:
@@ -151,7 +158,12 @@ def _nav_and_crumbs(hinted: list) -> tuple[set, list]:
         if el in inside:
             continue
         if el.tag in ("nav", "header", "footer") or NAV_HINT.search(hint):
-            inside.update(el.iter())
+            members = list(el.iter())
+            if len(members) > 20:
+                total = total or sum(1 for _ in doc.iter())
+                if len(members) > total / 2:
+                    continue
+            inside.update(members)
     return inside, crumbs
 
 
@@ -379,7 +391,7 @@ def extract(url: str, html: str) -> PageFacts:
         if name and m.get("content") is not None:
             facts.meta.setdefault(name, m.get("content").strip())
     hinted = _hinted(doc)
-    nav, crumbs = _nav_and_crumbs(hinted)
+    nav, crumbs = _nav_and_crumbs(doc, hinted)
     labels = _label_nodes(doc)
     facts.title = _title(doc, facts.meta, nav)
     facts.column_path = _breadcrumb(crumbs, labels)
@@ -444,6 +456,10 @@ def extract(url: str, html: str) -> PageFacts:
         facts.links.append(Link(target, text, kind))
         if kind == "pager":
             facts.pagination.append(target)
+    for el in doc.iter("frame", "iframe"):  # framesets and embedded 信息公开 platforms hide whole columns
+        target = resolve(base, el.get("src") or "")
+        if target:
+            facts.links.append(Link(target, _clean(el.get("title") or el.get("name") or ""), "frame"))
     for n, _cur, name, ext in CREATE_PAGE.findall(html):
         for i in range(1, min(int(n), 500)):
             target = resolve(base, f"{name}_{i}.{ext}")
