@@ -60,11 +60,13 @@ def tree_memory(pid: int, peak: dict, stop: threading.Event) -> None:
         stop.wait(0.5)
 
 
-def run(n: int, pages: int, rate: float, latency: float, workers: int | None) -> dict:
+def run(n: int, pages: int, rate: float, latency: float, workers: int | None, keep: str | None = None) -> dict:
     server = subprocess.Popen([sys.executable, __file__, "--serve", str(n), "--pages", str(pages), "--latency", str(latency)],
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     info = json.loads(server.stdout.readline())
     with tempfile.TemporaryDirectory() as tmp:
+        tmp = f"{keep}/n{n}" if keep else tmp
+        Path(tmp).mkdir(parents=True, exist_ok=True)
         csv_path = Path(tmp) / "agencies.csv"
         csv_path.write_text("agency,url\n" + "".join(f"portal{i},{u}\n" for i, u in enumerate(info["urls"])), encoding="utf-8")
         cmd = [sys.executable, "-m", "zwgk_audit.cli", "batch", str(csv_path), "-o", str(Path(tmp) / "out"),
@@ -97,6 +99,7 @@ def main() -> None:
     ap.add_argument("--rate", type=float, default=2.0)
     ap.add_argument("--latency", type=float, default=0.05)
     ap.add_argument("--workers", type=int, help="agencies at once (default: N, every portal at once)")
+    ap.add_argument("--keep", metavar="DIR", help="keep each run's batch output in DIR/nN (per-agency timings)")
     ap.add_argument("--serve", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.serve:
@@ -106,7 +109,7 @@ def main() -> None:
           f"{'pages':>8} {'pages/s':>8}", flush=True)
     results = []
     for n in args.n:  # printed as each N finishes: a long run still reports what it measured
-        r = run(n, args.pages, args.rate, args.latency, args.workers)
+        r = run(n, args.pages, args.rate, args.latency, args.workers, args.keep)
         results.append(r)
         print(f"{r['n']:>5} {r['workers']:>8} {r['wall_s']:>8} {r['bound_s']:>8} {r['ratio']:>6} {r['peak_rss_mb']:>12} "
               f"{r['peak_pss_mb']:>12} {r['pages']:>8} {r['pages_per_s']:>8}", flush=True)

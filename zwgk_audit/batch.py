@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import datetime as dt
 import hashlib
 import json
@@ -27,6 +28,7 @@ import math
 import shutil
 import sys
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +39,8 @@ from urllib.parse import urlsplit
 from .extract.urls import canonical
 
 FINAL = {"ok", "partial", "unreachable", "error"}
+_WARM_LOCK = threading.Lock()
+_warm_thread: threading.Thread | None = None
 AUDIT_SLOTS = threading.BoundedSemaphore(2)  # per process: audits (CPU, memory) at once; crawls are not limited
 
 
@@ -95,7 +99,6 @@ def read_agencies(path: str | Path) -> tuple[list[AgencyRow], list[str]]:
 def audit_agency(row: AgencyRow, out: str, checklists: list[str], crawl_options: dict[str, Any]) -> dict[str, Any]:
     """Crawl and audit one agency into OUT/agencies/<slug>/ atomically; never raises."""
     from .audit import audit
-    from .checklist import load_checklists
     from .crawl.crawler import crawl
 
     base = Path(out) / "agencies"
@@ -107,13 +110,18 @@ def audit_agency(row: AgencyRow, out: str, checklists: list[str], crawl_options:
                               "level": row.level, "line": row.line}
     try:
         names = [row.checklist] if row.checklist else list(checklists)
-        checklist = load_checklists(names)
+        checklist = _checklist(tuple(names))
         if row.share is not None:
             checklist = checklist.model_copy(update={"appraisal_share": row.share})
+        started = time.monotonic()
         snap = crawl(row.url, out=tmp, **crawl_options)
+        crawled = time.monotonic()
         with AUDIT_SLOTS:
+            waited = time.monotonic()
             a = audit(snap, checklist)
             a.write(tmp)
+        result["seconds"] = {"crawl": round(crawled - started, 2), "wait": round(waited - crawled, 2),
+                             "audit": round(time.monotonic() - waited, 2)}
         home = snap.page(snap.start_url)
         reachable = home is not None and home["kind"] not in ("error", "robots_blocked", "blocked") and (
             home["status"] == home["status"] and home["status"] < 400)
@@ -137,8 +145,30 @@ def audit_agency(row: AgencyRow, out: str, checklists: list[str], crawl_options:
     return result
 
 
+@functools.lru_cache(maxsize=64)
+def _checklist(names: tuple[str, ...]):
+    """Parsed once per process: hundreds of agencies share a few checklists (the model is not mutated)."""
+    from .checklist import load_checklists
+
+    return load_checklists(list(names))
+
+
+def _warm_up() -> None:
+    """Import what audits need while the first crawls wait on the network, not when they all finish at once."""
+    from . import audit, quality  # noqa: F401
+    from .report import charts
+
+    charts.cjk_font()
+    quality.warm_up()
+
+
 def audit_group(rows: list[AgencyRow], out: str, checklists: list[str], crawl_options: dict[str, Any]) -> list[dict]:
     """Agencies on one host, one after another: the per-host rate limit holds across the batch."""
+    with _WARM_LOCK:
+        global _warm_thread
+        if _warm_thread is None:
+            _warm_thread = threading.Thread(target=_warm_up, name="zwgk-warm-up", daemon=True)
+            _warm_thread.start()
     return [audit_agency(r, out, checklists, crawl_options) for r in rows]
 
 

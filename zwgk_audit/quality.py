@@ -80,11 +80,22 @@ def _suites(crawl_day: dt.datetime):
     }
 
 
-def validate(snapshot) -> QualityReport:
-    """Run the suite over ``pages``, ``articles`` and ``entries``; rows that fail are listed by URL."""
+def warm_up() -> None:
+    """Import Great Expectations (seconds) ahead of the first validation, e.g. in a batch worker."""
+    _import_gx()
+
+
+def _import_gx():
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
     logging.getLogger("great_expectations").setLevel(logging.ERROR)
     import great_expectations as gx
+
+    return gx
+
+
+def validate(snapshot) -> QualityReport:
+    """Run the suite over ``pages``, ``articles`` and ``entries``; rows that fail are listed by URL."""
+    gx = _import_gx()
 
     ctx = gx.get_context(mode="ephemeral")
     try:

@@ -253,9 +253,14 @@ class Snapshot:
                 for key in (u, f):
                     if isinstance(key, str):
                         lookup.setdefault(key, pos)
-            index = self._page_index = (self.pages, lookup)
+            index = self._page_index = (self.pages, lookup, {})
         pos = index[1].get(url)
-        return self.pages.iloc[pos] if pos is not None else None
+        if pos is None:
+            return None
+        rows = index[2]  # checks ask for the same pages many times; a row Series costs ~50 µs to make
+        if pos not in rows:
+            rows[pos] = self.pages.iloc[pos]
+        return rows[pos]
 
     def in_scope(self, url: str) -> bool:
         hosts = {host_of(self.start_url), *self.meta.get("extra_hosts", [])}

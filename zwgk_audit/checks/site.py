@@ -32,14 +32,14 @@ def links_valid(snapshot, params, ctx) -> list[Finding]:
     links = snapshot.links[snapshot.links["from_url"].isin(sources)]
     out: list[Finding] = []
     unchecked: list[str] = []
-    for url, grp in links.groupby("to_url", sort=True):
+    first = links.drop_duplicates("to_url").sort_values("to_url")  # one finding per target, cited where first seen
+    for url, source, text in zip(first["to_url"], first["from_url"], first["text"]):
         row = snapshot.page(url)
         external = not snapshot.in_scope(url)
         if row is None or row["kind"] in ("robots_blocked", "external_skipped"):
             if external:
                 unchecked.append(url)
             continue  # same-site files this crawler does not fetch, or pages robots.txt keeps us from
-        source, text = grp["from_url"].iloc[0], grp["text"].iloc[0]
         problem = page_problem(snapshot, url)
         if problem and external and row["kind"] == "error" and "timeout" not in str(row["error"]):
             problem = ("fail", f"无法访问：{row['error']}")  # another site that does not answer is a dead link

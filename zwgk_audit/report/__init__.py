@@ -1,6 +1,7 @@
 """HTML reports (Jinja2, autoescaped: nothing scraped is trusted) with matplotlib charts."""
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 from markupsafe import Markup, escape
@@ -19,7 +20,9 @@ def _nl2br(value) -> Markup:
     return Markup("<br>").join(escape(str(value)).split("\n"))
 
 
+@lru_cache(maxsize=1)
 def _env() -> Environment:
+    """One environment per process: it caches the compiled template, and rendering is thread-safe."""
     env = Environment(loader=PackageLoader("zwgk_audit", "report/templates"),
                       autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
     env.filters["nl2br"] = _nl2br
