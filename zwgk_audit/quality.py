@@ -80,11 +80,6 @@ def _suites(crawl_day: dt.datetime):
     }
 
 
-def warm_up() -> None:
-    """Import Great Expectations (seconds) ahead of the first validation, e.g. in a batch worker."""
-    _import_gx()
-
-
 def _import_gx():
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
     logging.getLogger("great_expectations").setLevel(logging.ERROR)

@@ -75,7 +75,10 @@ class SnapshotBuilder:
         self.pages: list[dict[str, Any]] = []
         self.entries: list[dict[str, Any]] = []
         self.articles: list[dict[str, Any]] = []
-        self.links: list[dict[str, Any]] = []
+        # (from_url, to_url, text, kind): tuples of shared strings. The same navigation links repeat on
+        # every page, and hundreds of crawls are in flight at once in a batch.
+        self.links: list[tuple[str, str, str, str]] = []
+        self._strings: dict[str, str] = {}
         self._by_record: dict[str, dict[str, Any]] = {}
 
     def ingest(self, f: Fetched, kind: str, record_id: str | None, analysis: dict | None = None):
@@ -103,9 +106,10 @@ class SnapshotBuilder:
         if f.status >= 400:
             return None
         scope = self._scope()
+        shared = self._strings.setdefault
         for link in facts.links:
             kind = link.kind if host_of(link.url) in scope else "external"
-            self.links.append({"from_url": f.url, "to_url": link.url, "text": link.text, "kind": kind})
+            self.links.append((f.url, shared(link.url, link.url), shared(link.text, link.text), kind))
         if facts.kind == "list":
             for url, title, date in facts.entries:
                 self.entries.append({"column_path": path, "page_url": f.url, "url": url, "title": title, "date": date})
