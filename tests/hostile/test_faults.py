@@ -5,6 +5,7 @@ import gzip
 import socket
 import ssl
 import time
+import tracemalloc
 
 import pytest
 
@@ -130,8 +131,14 @@ def test_huge_body_and_gzip_bomb_are_cut_at_the_cap():
     with FaultServer({"/huge": huge,
                       "/bomb": lambda h: send(h, 200, bomb, headers={"Content-Encoding": "gzip"})}) as s:
         for path in ("huge", "bomb"):
-            f = fetcher(max_bytes=1024 * 1024).get(s.url + path)
+            tracemalloc.start()
+            try:
+                f = fetcher(max_bytes=1024 * 1024).get(s.url + path)
+                _, peak = tracemalloc.get_traced_memory()
+            finally:
+                tracemalloc.stop()
             assert f.truncated and len(f.body) == 1024 * 1024 and "cap" in f.error, path
+            assert peak < 8 * 1024 * 1024, (path, peak)  # memory stays near the 1 MB cap, not 50 or 200 MB
 
 
 def test_dns_failure_is_recorded(monkeypatch, tmp_path):
@@ -173,6 +180,31 @@ def test_tls_failure_is_a_finding_and_insecure_reads_the_content(self_signed, tm
     home = loose.page(loose.start_url)
     assert home["status"] == 200 and "TLS error" in home["error"]  # content read, failure still recorded
     assert home["site_code"] == "1200000099"
+
+
+@pytest.mark.parametrize("fault,reason", [("expired", "expired"), ("wrong_host", "mismatch")])
+def test_expired_and_wrong_host_certificates_are_recorded_with_their_reason(fault, reason, tmp_path, monkeypatch):
+    """The CA is trusted here (REQUESTS_CA_BUNDLE), so the only fault left is the one planted."""
+    import datetime as dt
+
+    trustme = pytest.importorskip("trustme")
+    ca = trustme.CA()
+    bundle = tmp_path / "ca.pem"
+    ca.cert_pem.write_to_path(str(bundle))
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(bundle))
+    now = dt.datetime.now(dt.timezone.utc)
+    certs = {"valid": ca.issue_cert("127.0.0.1"),
+             "expired": ca.issue_cert("127.0.0.1", not_before=now - dt.timedelta(days=30), not_after=now - dt.timedelta(days=1)),
+             "wrong_host": ca.issue_cert("www.other-agency.gov.cn")}
+    results = {}
+    for name in ("valid", fault):
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        certs[name].configure_cert(ctx)
+        with FaultServer({"/": lambda h: send(h, 200, page("首页"))}, tls=ctx) as s:
+            results[name] = fetcher(retries=0).get(s.url)
+    assert results["valid"].status == 200 and not results["valid"].error  # the harness itself is trusted
+    bad = results[fault]
+    assert bad.status is None and bad.error.startswith("TLS error") and reason in bad.error.lower(), bad.error
 
 
 def test_waf_block_page_is_blocked_not_missing(tmp_path):
