@@ -35,7 +35,10 @@ class FaultServer:
                 pass
 
         self.hits: dict[str, int] = {}
-        self.server = ThreadingHTTPServer((host, 0), Handler)
+        server_class = ThreadingHTTPServer
+        if ":" in host:  # an IPv6 literal such as ::1
+            server_class = type("ThreadingHTTPServer6", (ThreadingHTTPServer,), {"address_family": socket.AF_INET6})
+        self.server = server_class((host, 0), Handler)
         self.server.daemon_threads = True
         if tls is not None:
             self.server.socket = tls.wrap_socket(self.server.socket, server_side=True)
@@ -46,7 +49,8 @@ class FaultServer:
 
     @property
     def url(self) -> str:
-        return f"{self.scheme}://{self.host}:{self.port}/"
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"{self.scheme}://{host}:{self.port}/"
 
     def __enter__(self):
         self.thread.start()

@@ -116,6 +116,23 @@ def test_redirect_loop_and_offsite_redirect_are_stopped():
         assert "another site" in f.error and f.final_url == "http://127.0.0.2:9/x"
 
 
+def test_crawl_never_leaves_the_portal(tmp_path):
+    """Links and redirects to another host are recorded, never fetched (link checks are off here)."""
+    with FaultServer({"*": lambda h: send(h, 200, page("别的网站"))}, host="::1") as other:
+        elsewhere = f"http://[::1]:{other.port}/"
+        home = page("首页", f'<a href="{elsewhere}zwgk/">外站栏目</a><a href="{elsewhere}t20260501_1.html">外站文章</a>'
+                          '<a href="/go">跳转</a><a href="/inside.html">本站</a>')
+        routes = {"/": lambda h: send(h, 200, home), "/inside.html": lambda h: send(h, 200, page("本站")),
+                  "/go": lambda h: send(h, 302, b"", headers={"Location": elsewhere + "landing"})}
+        with FaultServer(routes) as s:
+            snap = crawl(s.url, out=tmp_path, rate=0, retries=0, check_external=False)
+    assert other.hits == {}
+    assert s.url + "inside.html" in set(snap.pages["url"])
+    assert set(snap.links.loc[snap.links["to_url"].str.startswith(elsewhere), "kind"]) == {"external"}
+    go = snap.page(s.url + "go")
+    assert str(go["error"]).startswith("redirect to another site, not followed"), go["error"]
+
+
 def test_huge_body_and_gzip_bomb_are_cut_at_the_cap():
     bomb = gzip.compress(b"\0" * (200 * 1024 * 1024), compresslevel=9)  # 200 MB inflated, ~200 KB sent
 
