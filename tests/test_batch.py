@@ -16,7 +16,7 @@ import pandas as pd
 from zwgk_audit.batch import read_agencies, run_batch
 from zwgk_audit.sample import DEMO_DEFECTS, Defects, SampleConfig, SampleServer, generate
 
-from .hostile.servers import free_port
+from .hostile.servers import FaultServer, free_port, page, send
 
 ROOT = Path(__file__).resolve().parent.parent
 AS_OF = dt.date(2026, 6, 30)
@@ -112,3 +112,30 @@ def test_agency_names_cannot_escape_the_output_folder(tmp_path):
         slug = AgencyRow(2, name, "http://a.test/").slug
         assert "/" not in slug and "\\" not in slug and not slug.startswith(".") and slug.strip(".")
         assert (tmp_path / "agencies" / slug).resolve().parent == (tmp_path / "agencies").resolve()
+
+
+def test_per_host_rate_limit_holds_at_any_worker_count(tmp_path):
+    """Two agencies on one host and one elsewhere, eight workers: host A still sees one request per interval."""
+    rate, hits = 4.0, {"a": [], "b": []}
+
+    def site(name):
+        def handler(h):
+            hits[name].append(time.monotonic())
+            n = int(h.path.strip("/p.html") or 0) if h.path.startswith("/p") else 0
+            send(h, 200, page(f"第{n}页", links=[f"/p{n + 1}.html", f"/p{n + 2}.html"]))
+        return handler
+
+    with FaultServer({"*": site("a")}) as a, FaultServer({"*": site("b")}) as b:
+        csv_path = tmp_path / "a.csv"
+        csv_path.write_text(f"agency,url\n甲局,{a.url}\n乙局,{a.url}p50.html\n丙局,{b.url}\n", encoding="utf-8")
+        summary = run_batch(csv_path, tmp_path / "out", [str(ROOT / "checklists" / "baseline.yaml")], workers=8,
+                            dask_local=2, progress=False,
+                            crawl_options={"rate": rate, "max_pages": 10, "check_external": False, "retries": 0})
+    assert summary["finished"] == 3
+    interval = 1 / rate
+    for name, times in hits.items():
+        gaps = [t2 - t1 for t1, t2 in zip(times, times[1:])]
+        assert min(gaps) >= 0.9 * interval - 0.03, (name, min(gaps))  # the fetcher's floor, less loopback jitter
+        assert (len(times) - 1) / (times[-1] - times[0]) <= rate * 1.05, name
+    assert len(hits["a"]) >= 2 * 10  # both agencies on host A were crawled, one after the other
+    assert hits["b"][0] < hits["a"][-1] and hits["a"][0] < hits["b"][-1]  # hosts A and B were crawled at once

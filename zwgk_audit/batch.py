@@ -40,6 +40,8 @@ from .extract.urls import canonical
 
 FINAL = {"ok", "partial", "unreachable", "error"}
 SWITCH_INTERVAL = 0.001
+_PROCESS_SETUP = threading.Lock()
+_warm_thread: threading.Thread | None = None
 AUDIT_SLOTS = threading.BoundedSemaphore(1)  # per process: audits (CPU, memory) at once; crawls are not limited
 
 
@@ -152,13 +154,29 @@ def _checklist(names: tuple[str, ...]):
     return load_checklists(list(names))
 
 
+def _warm_up() -> None:
+    """Import what audits need (Great Expectations alone takes seconds) while the first crawls wait on the
+    network. Otherwise every process pays it on its first audit, when all crawls end together."""
+    from . import audit  # noqa: F401
+    from .quality import _import_gx
+    from .report import charts
+
+    _import_gx()
+    charts.cjk_font()
+
+
 def audit_group(rows: list[AgencyRow], out: str, checklists: list[str], crawl_options: dict[str, Any]) -> list[dict]:
     """Agencies on one host, one after another: the per-host rate limit holds across the batch."""
+    global _warm_thread
     # Each process crawls many hosts in threads that mostly sleep; a thread waking for its next
     # request waits for the GIL up to the switch interval (5 ms) behind CPU-bound work, many times
     # per page. At 1 ms the polite schedule keeps its time.
-    if sys.getswitchinterval() > SWITCH_INTERVAL:
-        sys.setswitchinterval(SWITCH_INTERVAL)
+    with _PROCESS_SETUP:
+        if _warm_thread is None:
+            if sys.getswitchinterval() > SWITCH_INTERVAL:
+                sys.setswitchinterval(SWITCH_INTERVAL)
+            _warm_thread = threading.Thread(target=_warm_up, name="zwgk-audit-warm-up", daemon=True)
+            _warm_thread.start()
     return [audit_agency(r, out, checklists, crawl_options) for r in rows]
 
 
@@ -271,6 +289,8 @@ def _run_dask(groups: dict[str, list[AgencyRow]], out: Path, checklists: list[st
 
     cluster = None
     if not scheduler:
+        # Many threads per worker: glibc's default of 8 malloc arenas per core only fragments memory.
+        os.environ.setdefault("MALLOC_ARENA_MAX", "2")
         cluster = LocalCluster(n_workers=processes, threads_per_worker=threads, processes=True, dashboard_address=None,
                                host="127.0.0.1", silence_logs=logging.ERROR)
     try:

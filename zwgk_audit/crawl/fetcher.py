@@ -25,6 +25,9 @@ from ..extract.urls import host_of
 DEFAULT_USER_AGENT = "zwgk-audit/0.1 (open government information assessment; zhengwu gongkai)"  # HTTP headers are latin-1: ASCII only
 
 
+SLACK = 0.1  # share of the per-host interval a late start may take from the next one
+
+
 @dataclass
 class CrawlConfig:
     """How to crawl. Defaults are polite for a real government portal."""
@@ -117,20 +120,31 @@ class Fetcher:
         adapter = HTTPAdapter(max_retries=retry)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
-        self._last: dict[str, float] = {}
+        self._next: dict[str, float] = {}  # host -> earliest start of its next request
         self._lock = threading.Lock()
 
     def _wait_turn(self, url: str) -> None:
+        """Per-host politeness: requests start on a grid ``1/rate`` apart.
+
+        A request that starts late (its thread waited for the CPU) pushes the rest of the schedule
+        back only by what exceeds ``SLACK`` of an interval, so scheduling jitter does not pile up over
+        hundreds of pages: consecutive requests to a host start at least ``(1 - SLACK) / rate``
+        apart, and the k-th starts no earlier than ``k / rate`` after the first.
+        """
         if self.config.rate <= 0:
             return
         host = host_of(url)
         interval = 1.0 / self.config.rate
         with self._lock:
-            last = self._last.get(host, 0.0)
-            wait = last + interval - time.monotonic()
-            self._last[host] = max(time.monotonic(), last + interval)
-        if wait > 0:
-            time.sleep(wait)
+            now = time.monotonic()
+            start = max(now, self._next.get(host, now))
+            self._next[host] = start + interval
+        if start > now:
+            time.sleep(start - now)
+        late = time.monotonic() - start
+        if late > SLACK * interval:
+            with self._lock:
+                self._next[host] = max(self._next[host], start + late - SLACK * interval + interval)
 
     def get(self, url: str, method: str = "GET", in_scope=None) -> Fetched:
         """Fetch ``url``; redirects are followed by hand so each hop is evidence and
