@@ -249,8 +249,8 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("agencies", help="CSV with columns agency,url[,checklist,region,level,share]")
     b.add_argument("-o", "--out", required=True)
     b.add_argument("-c", "--checklist", action="append", help="default checklist(s) (default: baseline.yaml)")
-    b.add_argument("--workers", type=int, default=16,
-                   help="agencies crawled at once, one per host whatever the number (default 16)")
+    b.add_argument("--workers", type=int,
+                   help="agencies crawled at once, one per host whatever the number (default: 50 per CPU)")
     b.add_argument("--scheduler", help="run on an existing Dask cluster, e.g. tcp://host:8786 (OUT must be shared)")
     b.add_argument("--dask-local", type=int, metavar="N",
                    help="processes of the local Dask cluster (default: one per CPU; 0 = threads in this process)")
