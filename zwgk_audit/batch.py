@@ -44,7 +44,7 @@ WORKERS_PER_CPU = 50
 SWITCH_INTERVAL = 0.001
 GC_THRESHOLD = 20_000
 _PROCESS_SETUP = threading.Lock()
-_warm_thread: threading.Thread | None = None
+_worker_prepared = False
 AUDIT_SLOTS = threading.BoundedSemaphore(1)  # per process: audits (CPU, memory) at once; crawls are not limited
 
 
@@ -168,21 +168,35 @@ def _warm_up() -> None:
     charts.cjk_font()
 
 
+def _prepare_worker_process() -> None:
+    """Once per Dask worker process (never in a caller's own interpreter, e.g. a notebook's):
+
+    * switch interval 1 ms: a crawl thread waking for its next request waits for the GIL up to the
+      switch interval behind CPU-bound work, many times per page; at the default 5 ms a hundred
+      crawls per process drift off their polite schedule;
+    * garbage collection every 20,000 allocations instead of 700: extraction makes many short-lived
+      objects, and each collection stops every crawl thread;
+    * Great Expectations and the CJK font imported in the background while the first crawls wait.
+    """
+    global _worker_prepared
+    with _PROCESS_SETUP:
+        if _worker_prepared:
+            return
+        _worker_prepared = True
+        try:
+            from distributed import get_worker
+
+            get_worker()
+        except (ImportError, ValueError):
+            return  # not a Dask worker: leave the interpreter as it is
+        sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL))
+        gc.set_threshold(GC_THRESHOLD, *gc.get_threshold()[1:])
+        threading.Thread(target=_warm_up, name="zwgk-audit-warm-up", daemon=True).start()
+
+
 def audit_group(rows: list[AgencyRow], out: str, checklists: list[str], crawl_options: dict[str, Any]) -> list[dict]:
     """Agencies on one host, one after another: the per-host rate limit holds across the batch."""
-    global _warm_thread
-    # Each process crawls many hosts in threads that mostly sleep; a thread waking for its next
-    # request waits for the GIL up to the switch interval (5 ms) behind CPU-bound work, many times
-    # per page. At 1 ms the polite schedule keeps its time.
-    with _PROCESS_SETUP:
-        if _warm_thread is None:
-            if sys.getswitchinterval() > SWITCH_INTERVAL:
-                sys.setswitchinterval(SWITCH_INTERVAL)
-            # Extraction makes many short-lived objects; collecting every 700 allocations (the
-            # default) stops all crawl threads far more often than the garbage needs.
-            gc.set_threshold(GC_THRESHOLD, *gc.get_threshold()[1:])
-            _warm_thread = threading.Thread(target=_warm_up, name="zwgk-audit-warm-up", daemon=True)
-            _warm_thread.start()
+    _prepare_worker_process()
     return [audit_agency(r, out, checklists, crawl_options) for r in rows]
 
 
