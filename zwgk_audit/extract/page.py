@@ -64,7 +64,7 @@ ORIGIN = re.compile(r"^https?://[^/?#]+")
 CRUMB_HINT = re.compile(r"crumb|dqwz|BreadcrumbNav|position|location", re.I)
 XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 EARLY_CLOSE = re.compile(r"</(?:html|body)\s*>", re.I)  # included fragments close the page early; libxml2 then drops the rest
-NON_SPACE = re.compile(r"\S")
+ONLY_CLOSERS = re.compile(r"(?:\s|</(?:html|body)\s*>)*\Z", re.I)
 
 
 @dataclass
@@ -117,10 +117,10 @@ class TextNode(str):
 
 
 def _closes_early(html: str) -> bool:
-    """Content after a </html> or </body>: an included fragment closed the page early, and libxml2
-    would drop everything after it (one regex pass, plus one to find text after the closer)."""
+    """Content after a </html> or </body> (other than the closers themselves): an included fragment
+    closed the page early, and libxml2 would drop everything after it."""
     m = EARLY_CLOSE.search(html)
-    return m is not None and NON_SPACE.search(html, m.end()) is not None
+    return m is not None and ONLY_CLOSERS.match(html, m.end()) is None
 
 
 def parse_html(html: str):
