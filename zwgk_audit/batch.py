@@ -18,14 +18,14 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import functools
 import gc
-import datetime as dt
 import hashlib
 import json
+import math
 import os
 import re
-import math
 import shutil
 import sys
 import threading
@@ -161,10 +161,10 @@ def _warm_up() -> None:
     """Import what audits need (Great Expectations alone takes seconds) while the first crawls wait on the
     network. Otherwise every process pays it on its first audit, when all crawls end together."""
     from . import audit  # noqa: F401
-    from .quality import _import_gx
+    from .quality import import_gx
     from .report import charts
 
-    _import_gx()
+    import_gx()
     charts.cjk_font()
 
 

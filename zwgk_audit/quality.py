@@ -80,7 +80,8 @@ def _suites(crawl_day: dt.datetime):
     }
 
 
-def _import_gx():
+def import_gx():
+    """Great Expectations, imported quietly (no analytics, no INFO logs); seconds on first call."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
     logging.getLogger("great_expectations").setLevel(logging.ERROR)
     import great_expectations as gx
@@ -90,7 +91,7 @@ def _import_gx():
 
 def validate(snapshot) -> QualityReport:
     """Run the suite over ``pages``, ``articles`` and ``entries``; rows that fail are listed by URL."""
-    gx = _import_gx()
+    gx = import_gx()
 
     ctx = gx.get_context(mode="ephemeral")
     try:

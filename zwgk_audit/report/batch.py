@@ -6,7 +6,7 @@ from pathlib import Path
 import pandas as pd
 from jinja2 import Environment, select_autoescape
 
-from .charts import _cjk_axes, _png, figure, label_margin
+from .charts import cjk_axes, figure, label_margin, png_base64
 
 TEMPLATE = """<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'">
@@ -27,16 +27,16 @@ def _charts(ranking: pd.DataFrame, heat: pd.DataFrame | None) -> list[tuple[str,
     fig = figure(6, 3)
     ax = fig.subplots()
     ax.hist(scores, bins=range(0, 110, 10), color="#1565c0")
-    _cjk_axes(ax, xlabel="得分", ylabel="部门数", title="得分分布")
-    out.append(("得分分布", _png(fig)))
+    cjk_axes(ax, xlabel="得分", ylabel="部门数", title="得分分布")
+    out.append(("得分分布", png_base64(fig)))
     top = ranking.dropna(subset=["score"]).head(30)
     names = [str(a) for a in top["agency"]]
     fig = figure(7, 0.3 * max(len(top), 1) + 1.2, left=label_margin(names, 7, fontsize=9))
     ax = fig.subplots()
     ax.barh(names, pd.to_numeric(top["score"]), color="#2e7d32")
     ax.invert_yaxis()
-    _cjk_axes(ax, title="排名（前30）")
-    out.append(("排名", _png(fig)))
+    cjk_axes(ax, title="排名（前30）")
+    out.append(("排名", png_base64(fig)))
     if heat is not None and not heat.empty:
         h = heat.apply(pd.to_numeric, errors="coerce").head(30)
         names = [str(i) for i in h.index]
@@ -47,8 +47,8 @@ def _charts(ranking: pd.DataFrame, heat: pd.DataFrame | None) -> list[tuple[str,
         ax.set_xticks(range(len(h.columns)), [str(c) for c in h.columns], rotation=30, ha="right")
         ax.set_yticks(range(len(h)), names)
         fig.colorbar(im, ax=ax)
-        _cjk_axes(ax, title="分类得分热力图")
-        out.append(("分类得分热力图", _png(fig)))
+        cjk_axes(ax, title="分类得分热力图")
+        out.append(("分类得分热力图", png_base64(fig)))
     return out
 
 

@@ -56,7 +56,7 @@ def label_margin(labels: list[str], width: float, fontsize: float = 10) -> float
     return min(0.6, 0.04 + longest * fontsize / 72 / width)
 
 
-def _png(fig: Figure) -> str:
+def png_base64(fig: Figure) -> str:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=110)
     return base64.b64encode(buf.getvalue()).decode("ascii")
@@ -80,8 +80,8 @@ def category_chart(categories: list[dict]) -> str:
         ax.text(min(values[y], 100) + 1, y, text, va="center", fontsize=9, **_text_props())
     ax.set_xlim(0, 125)
     ax.invert_yaxis()
-    _cjk_axes(ax, xlabel="得分（满分100）", title="分类得分")
-    return _png(fig)
+    cjk_axes(ax, xlabel="得分（满分100）", title="分类得分")
+    return png_base64(fig)
 
 
 def points_lost_chart(points) -> str:
@@ -96,11 +96,11 @@ def points_lost_chart(points) -> str:
         ax.text(v + 0.2, y, f"{v:.2f}", va="center", fontsize=9)
     ax.set_xlim(0, max(values + [1]) * 1.15)
     ax.invert_yaxis()
-    _cjk_axes(ax, xlabel="失分（满分100）", title="失分构成")
-    return _png(fig)
+    cjk_axes(ax, xlabel="失分（满分100）", title="失分构成")
+    return png_base64(fig)
 
 
-def _cjk_axes(ax, xlabel: str = "", ylabel: str = "", title: str = "") -> None:
+def cjk_axes(ax, xlabel: str = "", ylabel: str = "", title: str = "") -> None:
     """Titles, axis labels and tick labels in the CJK font (set per text: no global rcParams)."""
     props = _text_props()
     if title:
