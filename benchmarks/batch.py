@@ -15,6 +15,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -60,6 +61,12 @@ def tree_memory(pid: int, peak: dict, stop: threading.Event) -> None:
         stop.wait(0.5)
 
 
+def cpu_since(before: resource.struct_rusage) -> float:
+    """User + system CPU seconds of the children reaped since ``before``."""
+    now = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return now.ru_utime + now.ru_stime - before.ru_utime - before.ru_stime
+
+
 def run(n: int, pages: int, rate: float, latency: float, workers: int | None, keep: str | None = None) -> dict:
     server = subprocess.Popen([sys.executable, __file__, "--serve", str(n), "--pages", str(pages), "--latency", str(latency)],
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
@@ -73,6 +80,7 @@ def run(n: int, pages: int, rate: float, latency: float, workers: int | None, ke
                "--workers", str(workers or n), "--rate", str(rate), "--max-pages", str(pages * 2), "--no-external", "--quiet",
                "-c", str(ROOT / "checklists" / "baseline.yaml")]
         t = time.monotonic()
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL)
         peak: dict = {}
         stop = threading.Event()
@@ -80,15 +88,18 @@ def run(n: int, pages: int, rate: float, latency: float, workers: int | None, ke
         sampler.start()
         status = proc.wait()
         wall = time.monotonic() - t
+        batch_cpu = cpu_since(before)  # the batch and every process it started and reaped
         stop.set()
         sampler.join()
         fetched = sum(json.loads(l)["pages"] for l in (Path(tmp) / "out" / "progress.jsonl").read_text().splitlines())
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     server.stdin.close()
     server.wait(timeout=30)
+    server_cpu = cpu_since(before)
     bound = max(info["pages"]) / rate
     return {"n": n, "wall_s": round(wall, 1), "bound_s": round(bound, 1), "ratio": round(wall / bound, 2),
             "workers": workers or n, "peak_rss_mb": round(peak.get("rss", 0), 1),
-            "peak_pss_mb": round(peak.get("pss", 0), 1), "pages": fetched, "pages_per_s": round(fetched / wall, 1),
+            "peak_pss_mb": round(peak.get("pss", 0), 1), "batch_cpu_s": round(batch_cpu, 1), "server_cpu_s": round(server_cpu, 1), "pages": fetched, "pages_per_s": round(fetched / wall, 1),
             "exit": status}
 
 
@@ -106,13 +117,13 @@ def main() -> None:
         serve(args.serve, args.pages, args.latency)
         return
     print(f"{'N':>5} {'workers':>8} {'wall s':>8} {'bound s':>8} {'ratio':>6} {'peak RSS MB':>12} {'peak PSS MB':>12} "
-          f"{'pages':>8} {'pages/s':>8}", flush=True)
+          f"{'pages':>8} {'pages/s':>8} {'batch CPU s':>12} {'server CPU s':>12}", flush=True)
     results = []
     for n in args.n:  # printed as each N finishes: a long run still reports what it measured
         r = run(n, args.pages, args.rate, args.latency, args.workers, args.keep)
         results.append(r)
         print(f"{r['n']:>5} {r['workers']:>8} {r['wall_s']:>8} {r['bound_s']:>8} {r['ratio']:>6} {r['peak_rss_mb']:>12} "
-              f"{r['peak_pss_mb']:>12} {r['pages']:>8} {r['pages_per_s']:>8}", flush=True)
+              f"{r['peak_pss_mb']:>12} {r['pages']:>8} {r['pages_per_s']:>8} {r['batch_cpu_s']:>12} {r['server_cpu_s']:>12}", flush=True)
     if len(results) > 1:
         first, last = results[0], results[-1]
         print(f"peak memory growth N={first['n']} → N={last['n']}: RSS {last['peak_rss_mb'] / first['peak_rss_mb']:.2f}x, "

@@ -20,7 +20,8 @@ def test_clean_snapshot_validates(clean_snapshot):
     assert {r["table"] for r in q.results} == {"pages", "articles", "entries"}
 
 
-def test_rows_failing_validation_make_dependent_findings_unverified(checklist, tmp_path):
+def misprinted_portal():
+    """A clean portal with two misprinted articles: 成文日期 after 发布日期, and a 1970 发布日期."""
     portal = generate(SampleConfig(seed=17, as_of=AS_OF, defects=Defects()))
     docs = portal.manifest["documents"]
     bad_order, bad_year = docs[0], docs[1]
@@ -28,6 +29,12 @@ def test_rows_failing_validation_make_dependent_findings_unverified(checklist, t
     p.body = p.body.replace(f"<td>{bad_order['document_date']}</td>", "<td>2026-06-29</td>")
     p = portal.pages[bad_year["url"]]  # a year no portal published in
     p.body = p.body.replace(f"<th>发布日期：</th><td>{bad_year['publish_date']}</td>", "<th>发布日期：</th><td>1970-01-01</td>")
+    return portal, bad_order, bad_year
+
+
+def test_rows_failing_validation_make_dependent_findings_unverified(checklist, tmp_path):
+    portal, bad_order, bad_year = misprinted_portal()
+    docs = portal.manifest["documents"]
     snap, _ = crawl_portal(portal, tmp_path)
     q = snap.quality()
     assert not q.success
@@ -39,3 +46,17 @@ def test_rows_failing_validation_make_dependent_findings_unverified(checklist, t
         assert row["status"] == "unverified" and "数据校验未通过" in row["message"]
     assert (t["status"] == "pass").sum() == len(docs) - 2
     assert a.quality is q
+
+
+def test_validations_in_one_process_and_from_threads_do_not_leak_into_each_other(clean_snapshot, tmp_path):
+    """The context, batch definitions and suites are made once per process: results must not carry over."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from zwgk_audit.quality import validate
+
+    bad, _ = crawl_portal(misprinted_portal()[0], tmp_path)
+    alone = {"bad": validate(bad).to_json(), "clean": validate(clean_snapshot).to_json()}
+    assert not alone["bad"]["success"] and alone["clean"]["success"]
+    with ThreadPoolExecutor(4) as pool:
+        again = list(pool.map(lambda s: validate(s).to_json(), [clean_snapshot, bad] * 4))
+    assert again == [alone["clean"], alone["bad"]] * 4

@@ -13,14 +13,17 @@ validation, never by ``import zwgk_audit``.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import os
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
 MIN_DATE = dt.datetime(1990, 1, 1)
+TABLES = ("pages", "articles", "entries")
 
 
 @dataclass
@@ -49,7 +52,9 @@ def _dates(df: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
     return out
 
 
+@functools.lru_cache(maxsize=8)
 def _suites(crawl_day: dt.datetime):
+    """Per table: date columns, and (expectation, label) pairs; dates bound by the crawl day."""
     import great_expectations as gx
 
     E = gx.expectations
@@ -89,10 +94,17 @@ def import_gx():
     return gx
 
 
-def validate(snapshot) -> QualityReport:
-    """Run the suite over ``pages``, ``articles`` and ``entries``; rows that fail are listed by URL."""
-    gx = import_gx()
+_GX_LOCK = threading.Lock()  # one context per process, used by one validation at a time
 
+
+@functools.lru_cache(maxsize=1)
+def _batch_definitions() -> dict[str, Any]:
+    """A whole-dataframe batch definition per table, made once per process.
+
+    Each ``add_*`` call makes Great Expectations re-serialise its whole project config to YAML: set up per
+    snapshot, that was half of every validation. The dataframe itself is passed per batch.
+    """
+    gx = import_gx()
     ctx = gx.get_context(mode="ephemeral")
     try:
         from great_expectations.data_context.types.base import ProgressBarsConfig
@@ -101,40 +113,53 @@ def validate(snapshot) -> QualityReport:
     except Exception:  # progress bars are cosmetic; an API change here must not stop validation
         pass
     source = ctx.data_sources.add_pandas("zwgk_snapshot")
+    return {table: source.add_dataframe_asset(name=table).add_batch_definition_whole_dataframe("all")
+            for table in TABLES}
+
+
+def validate(snapshot) -> QualityReport:
+    """Run the suite over ``pages``, ``articles`` and ``entries``; rows that fail are listed by URL."""
+    gx = import_gx()
     when = snapshot.fetched_at or dt.datetime.now(dt.timezone.utc)
     crawl_day = dt.datetime(when.year, when.month, when.day)
     report = QualityReport()
-    for table, (date_cols, expectations) in _suites(crawl_day).items():
-        df = getattr(snapshot, table)
-        if df.empty:
-            continue
-        data = _dates(df, date_cols).reset_index(drop=True)
-        batch = source.add_dataframe_asset(name=table).add_batch_definition_whole_dataframe("all").get_batch(
-            batch_parameters={"dataframe": data})
-        # Two passes: a yes/no pass over the whole suite (cheap), then the rows behind each failure only
-        # (COMPLETE results cost GE about 60% more, and most tables pass).
-        passed = batch.validate(_suite(gx, table, expectations), result_format={"result_format": "BOOLEAN_ONLY"})
-        failing = [pair for pair, r in zip(expectations, passed.results) if not r.success]
-        details = {}
-        if failing:
-            result = batch.validate(_suite(gx, f"{table}_failed", failing),
-                                    result_format={"result_format": "COMPLETE", "unexpected_index_column_names": ["url"]})
-            details = {id(pair): r for pair, r in zip(failing, result.results)}
-        for pair in expectations:
-            label = pair[1]
-            r = details.get(id(pair))
-            rows = (r.result.get("unexpected_index_list") or []) if r is not None else []
-            urls = sorted({row["url"] for row in rows if isinstance(row, dict) and "url" in row})
-            report.results.append({"table": table, "expectation": pair[0].expectation_type, "description": label,
-                                   "success": r is None or bool(r.success), "unexpected_count": r.result.get("unexpected_count", 0) if r else 0,
-                                   "examples": urls[:5]})
-            for url in urls:
-                report.invalid.setdefault(table, {}).setdefault(url, []).append(label)
+    with _GX_LOCK:
+        definitions = _batch_definitions()
+        for table, (date_cols, expectations) in _suites(crawl_day).items():
+            df = getattr(snapshot, table)
+            if df.empty:
+                continue
+            data = _dates(df, date_cols).reset_index(drop=True)
+            batch = definitions[table].get_batch(batch_parameters={"dataframe": data})
+            # Two passes: a yes/no pass over the whole suite (cheap), then the rows behind each failure only
+            # (COMPLETE results cost GE about 60% more, and most tables pass).
+            passed = batch.validate(_suite(gx, table, crawl_day), result_format={"result_format": "BOOLEAN_ONLY"})
+            failing = [pair for pair, r in zip(expectations, passed.results) if not r.success]
+            details = {}
+            if failing:
+                result = batch.validate(_suite(gx, table, crawl_day, tuple(expectations.index(p) for p in failing)),
+                                        result_format={"result_format": "COMPLETE", "unexpected_index_column_names": ["url"]})
+                details = {id(pair): r for pair, r in zip(failing, result.results)}
+            for pair in expectations:
+                label = pair[1]
+                r = details.get(id(pair))
+                rows = (r.result.get("unexpected_index_list") or []) if r is not None else []
+                urls = sorted({row["url"] for row in rows if isinstance(row, dict) and "url" in row})
+                report.results.append({"table": table, "expectation": pair[0].expectation_type, "description": label,
+                                       "success": r is None or bool(r.success),
+                                       "unexpected_count": r.result.get("unexpected_count", 0) if r else 0,
+                                       "examples": urls[:5]})
+                for url in urls:
+                    report.invalid.setdefault(table, {}).setdefault(url, []).append(label)
     return report
 
 
-def _suite(gx, name: str, expectations: list) -> Any:
-    suite = gx.ExpectationSuite(name=f"zwgk_{name}")
-    for exp, _label in expectations:
+@functools.lru_cache(maxsize=64)
+def _suite(gx, table: str, crawl_day: dt.datetime, only: tuple[int, ...] | None = None) -> Any:
+    """The suite for ``table`` on ``crawl_day`` (``only``: those expectations), built once per process and day."""
+    expectations = _suites(crawl_day)[table][1]
+    chosen = [expectations[i] for i in only] if only is not None else expectations
+    suite = gx.ExpectationSuite(name=f"zwgk_{table}" + ("_" + "_".join(map(str, only)) if only is not None else ""))
+    for exp, _label in chosen:
         suite.add_expectation(exp.copy())  # an expectation belongs to one suite
     return suite
