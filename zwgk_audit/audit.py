@@ -84,7 +84,11 @@ class Audit:
         return score(self.findings, self.checklist.model_copy(update=update))
 
     def rectification(self, working_days: int = 20) -> pd.DataFrame:
-        return rectify.rectification_rows(self.findings, self.checklist, self.as_of, working_days)
+        """The 整改清单 (a copy: the files and the report written later use the same rows)."""
+        cache = self.__dict__.setdefault("_rectification", {})
+        if working_days not in cache:
+            cache[working_days] = rectify.rectification_rows(self.findings, self.checklist, self.as_of, working_days)
+        return cache[working_days].copy()
 
     def summary(self) -> dict:
         s = self.score

@@ -166,6 +166,7 @@ def _warm_up() -> None:
 
     import_gx()
     charts.cjk_font()
+    gc.freeze()  # the hundreds of thousands of objects just imported live for good: full collections skip them
 
 
 def _prepare_worker_process() -> None:
@@ -176,7 +177,8 @@ def _prepare_worker_process() -> None:
       crawls per process drift off their polite schedule;
     * garbage collection every 20,000 allocations instead of 700: extraction makes many short-lived
       objects, and each collection stops every crawl thread;
-    * Great Expectations and the CJK font imported in the background while the first crawls wait.
+    * Great Expectations and the CJK font imported in the background while the first crawls wait, then
+      frozen out of the garbage collector's sight.
     """
     global _worker_prepared
     with _PROCESS_SETUP:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from matplotlib import font_manager
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 # Figures are built with the object API (no pyplot): no global state, so batch audits render
 # from many threads at once without a lock.
@@ -79,6 +80,7 @@ def category_chart(categories: list[dict]) -> str:
         text = "未测" if c["score"] is None else f"{c['score']:.1f}（覆盖{(c['coverage'] or 0):.0%}）"
         ax.text(min(values[y], 100) + 1, y, text, va="center", fontsize=9, **_text_props())
     ax.set_xlim(0, 125)
+    ax.set_xticks([0, 60, 80, 100])  # the colour thresholds; fewer ticks, less text to lay out
     ax.invert_yaxis()
     cjk_axes(ax, xlabel="得分（满分100）", title="分类得分")
     return png_base64(fig)
@@ -95,6 +97,7 @@ def points_lost_chart(points) -> str:
     for y, v in enumerate(values):
         ax.text(v + 0.2, y, f"{v:.2f}", va="center", fontsize=9)
     ax.set_xlim(0, max(values + [1]) * 1.15)
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=4))
     ax.invert_yaxis()
     cjk_axes(ax, xlabel="失分（满分100）", title="失分构成")
     return png_base64(fig)
