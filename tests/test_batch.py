@@ -12,6 +12,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from zwgk_audit.batch import read_agencies, run_batch
 from zwgk_audit.sample import DEMO_DEFECTS, Defects, SampleConfig, SampleServer, generate
@@ -139,3 +140,16 @@ def test_per_host_rate_limit_holds_at_any_worker_count(tmp_path):
         assert (len(times) - 1) / (times[-1] - times[0]) <= rate * 1.05, name
     assert len(hits["a"]) >= 2 * 10  # both agencies on host A were crawled, one after the other
     assert hits["b"][0] < hits["a"][-1] and hits["a"][0] < hits["b"][-1]  # hosts A and B were crawled at once
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread CPU priority is a Linux feature")
+def test_audits_run_below_the_crawls_cpu_priority():
+    """An audit must not delay the next polite request of crawls still running in the same process."""
+    import threading
+
+    from zwgk_audit import batch
+
+    here = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    audit_thread = batch._audit_thread().submit(lambda: os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+    assert audit_thread.result() == min(19, here + batch.AUDIT_NICE)
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == here  # the caller's thread is untouched

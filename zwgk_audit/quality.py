@@ -117,6 +117,12 @@ def _batch_definitions() -> dict[str, Any]:
             for table in TABLES}
 
 
+def prepare() -> None:
+    """Import Great Expectations and set up this process's context now rather than on the first validation."""
+    with _GX_LOCK:
+        _batch_definitions()
+
+
 def validate(snapshot) -> QualityReport:
     """Run the suite over ``pages``, ``articles`` and ``entries``; rows that fail are listed by URL."""
     gx = import_gx()

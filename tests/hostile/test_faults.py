@@ -294,3 +294,21 @@ def test_external_links_are_head_checked_and_private_addresses_never_touched(tmp
     assert f[other.url + "ok"] == "pass" and f[other.url + "gone"] == "fail" and f[closed] == "fail"
     assert f[s.url + "local.html"] == "pass"
     assert f["外部链接（1个）"] == "unverified"
+
+
+@pytest.mark.parametrize("delay", [0.0, 0.3])
+def test_a_portal_slower_than_the_rate_allows_shows_how_far_the_crawl_fell_behind(delay, tmp_path):
+    """At 10 requests/s each turn is 0.1 s; a portal answering in 0.3 s puts every next request 0.2 s behind."""
+    def chain(h):
+        time.sleep(delay)
+        n = int(h.path.strip("/p.html") or 0) if h.path.startswith("/p") else 0
+        send(h, 200, page(f"第{n}页", links=[f"/p{n + 1}.html"]))
+
+    with FaultServer({"*": chain}) as srv:
+        snap = crawl(srv.url, out=tmp_path / "w", rate=10, max_pages=6, check_external=False, retries=0)
+    requests = len(snap.pages)
+    behind = snap.meta["behind_schedule_s"]
+    if delay:
+        assert 0.7 * (requests - 1) * (delay - 0.1) <= behind <= (requests - 1) * delay, (requests, behind)
+    else:
+        assert behind < 0.15, behind

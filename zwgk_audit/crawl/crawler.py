@@ -194,7 +194,8 @@ def crawl(url: str, out: str | Path | None = None, config: CrawlConfig | None = 
         finished = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
         summary = {"finished_at": finished, "pages_fetched": fetched, "truncated": bool(frontier),
                    "queued_not_fetched": len(frontier), "trap_urls_skipped": trapped,
-                   "external_checked": external_checked, "check_external": cfg.check_external}
+                   "external_checked": external_checked, "check_external": cfg.check_external,
+                   "behind_schedule_s": round(fetcher.behind_schedule, 2)}
         recorder.close(summary)
         fetcher.close()
     builder.meta.update(summary)

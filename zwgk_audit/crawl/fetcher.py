@@ -122,6 +122,9 @@ class Fetcher:
         self.session.mount("https://", adapter)
         self._next: dict[str, float] = {}  # host -> earliest start of its next request
         self._lock = threading.Lock()
+        # Seconds the polite schedule slipped: a request whose turn came while the previous page was still
+        # being fetched or parsed, or that started late (a busy CPU). Explains a crawl slower than pages / rate.
+        self.behind_schedule = 0.0
 
     def _wait_turn(self, url: str) -> None:
         """Per-host politeness: requests start on a grid ``1/rate`` apart.
@@ -138,6 +141,7 @@ class Fetcher:
         with self._lock:
             now = time.monotonic()
             start = max(now, self._next.get(host, now))
+            self.behind_schedule += start - self._next.get(host, start)
             self._next[host] = start + interval
         if start > now:
             time.sleep(start - now)
@@ -145,6 +149,7 @@ class Fetcher:
         if late > SLACK * interval:
             with self._lock:
                 self._next[host] = max(self._next[host], start + late - SLACK * interval + interval)
+                self.behind_schedule += late - SLACK * interval
 
     def get(self, url: str, method: str = "GET", in_scope=None) -> Fetched:
         """Fetch ``url``; redirects are followed by hand so each hop is evidence and

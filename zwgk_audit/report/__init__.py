@@ -29,10 +29,15 @@ def _env() -> Environment:
     return env
 
 
+def template():
+    """The compiled report template (compiled once per process)."""
+    return _env().get_template("report.html")
+
+
 def render_html(audit) -> str:
     points = audit.score.points_lost()
     counts = {STATUS_LABELS[s]: int((audit.findings["status"] == s).sum()) for s in STATUS_LABELS}
-    return _env().get_template("report.html").render(
+    return template().render(
         checklist=audit.checklist, snapshot=audit.snapshot, score=audit.score, findings=audit.findings,
         rectification=_display(audit.rectification()), as_of=audit.as_of, quality=audit.quality, labels=STATUS_LABELS, veto_cap=f"{VETO_CAP:g}",
         category_png=category_chart(audit.score.categories), status_counts=counts,
