@@ -312,3 +312,23 @@ def test_a_portal_slower_than_the_rate_allows_shows_how_far_the_crawl_fell_behin
         assert 0.7 * (requests - 1) * (delay - 0.1) <= behind <= (requests - 1) * delay, (requests, behind)
     else:
         assert behind < 0.15, behind
+
+
+def test_two_crawls_of_one_host_share_its_polite_pace(tmp_path):
+    """A batch audits agencies sharing a portal one after another: the second crawl's first request still
+    waits its turn after the first crawl's last one (each crawl has its own Fetcher)."""
+    hits = []
+
+    def one(h):
+        hits.append(time.monotonic())
+        send(h, 200, page("页面"))
+
+    rate = 4.0
+    with FaultServer({"*": one}) as srv:
+        for _ in range(2):
+            f = Fetcher(CrawlConfig(rate=rate, retries=0))
+            for i in range(3):
+                f.get(f"{srv.url}p{i}.html")
+            f.close()
+    gaps = [b - a for a, b in zip(hits, hits[1:])]
+    assert len(hits) == 6 and min(gaps) >= (1 - 0.1) / rate - 0.02, gaps

@@ -26,6 +26,11 @@ DEFAULT_USER_AGENT = "zwgk-audit/0.1 (open government information assessment; zh
 
 
 SLACK = 0.1  # share of the per-host interval a late start may take from the next one
+# host -> earliest start of its next request, shared by every Fetcher in the process: crawls of one host
+# one after another (a batch's agencies on a shared portal) or at once keep one polite pace between them.
+# An entry in the past means "now"; entries are a float per host ever crawled, so they are never pruned.
+_NEXT_START: dict[str, float] = {}
+_NEXT_START_LOCK = threading.Lock()
 
 
 @dataclass
@@ -120,8 +125,7 @@ class Fetcher:
         adapter = HTTPAdapter(max_retries=retry)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
-        self._next: dict[str, float] = {}  # host -> earliest start of its next request
-        self._lock = threading.Lock()
+        self._hosts: set[str] = set()  # hosts this fetcher has asked already
         # Seconds the polite schedule slipped: a request whose turn came while the previous page was still
         # being fetched or parsed, or that started late (a busy CPU). Explains a crawl slower than pages / rate.
         self.behind_schedule = 0.0
@@ -132,23 +136,27 @@ class Fetcher:
         A request that starts late (its thread waited for the CPU) pushes the rest of the schedule
         back only by what exceeds ``SLACK`` of an interval, so scheduling jitter does not pile up over
         hundreds of pages: consecutive requests to a host start at least ``(1 - SLACK) / rate``
-        apart, and the k-th starts no earlier than ``k / rate`` after the first.
+        apart, and the k-th starts no earlier than ``k / rate`` after the first. The grid is the process's,
+        not this fetcher's: a second crawl of the host waits its turn after the first one's last request.
         """
         if self.config.rate <= 0:
             return
         host = host_of(url)
         interval = 1.0 / self.config.rate
-        with self._lock:
+        with _NEXT_START_LOCK:
             now = time.monotonic()
-            start = max(now, self._next.get(host, now))
-            self.behind_schedule += start - self._next.get(host, start)
-            self._next[host] = start + interval
+            due = _NEXT_START.get(host, now)
+            start = max(now, due)
+            if host in self._hosts:  # a first request owes nothing to an earlier crawl's schedule
+                self.behind_schedule += start - due
+            self._hosts.add(host)
+            _NEXT_START[host] = start + interval
         if start > now:
             time.sleep(start - now)
         late = time.monotonic() - start
         if late > SLACK * interval:
-            with self._lock:
-                self._next[host] = max(self._next[host], start + late - SLACK * interval + interval)
+            with _NEXT_START_LOCK:
+                _NEXT_START[host] = max(_NEXT_START[host], start + late - SLACK * interval + interval)
                 self.behind_schedule += late - SLACK * interval
 
     def get(self, url: str, method: str = "GET", in_scope=None) -> Fetched:
