@@ -71,7 +71,7 @@ def injected_elements(dom: str) -> list[str]:
     soup = BeautifulSoup(dom, "lxml")
     bad = [t.name for t in soup.find_all(["script", "iframe", "svg", "object", "embed", "frame"])]
     bad += [f"{t.name}[{a}]" for t in soup.find_all(True) for a in t.attrs if a.lower().startswith("on")]
-    bad += [f"img[{t.get('src', '')[:20]}]" for t in soup.find_all("img") if not t.get("src", "").startswith("data:image/png")]
+    bad += [f"img[{t.get('src', '')[:20]}]" for t in soup.find_all("img") if not t.get("src", "").startswith(("data:image/png;", "data:image/svg+xml;"))]
     return bad
 
 

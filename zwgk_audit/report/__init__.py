@@ -40,8 +40,8 @@ def render_html(audit) -> str:
     return template().render(
         checklist=audit.checklist, snapshot=audit.snapshot, score=audit.score, findings=audit.findings,
         rectification=_display(audit.rectification()), as_of=audit.as_of, quality=audit.quality, labels=STATUS_LABELS, veto_cap=f"{VETO_CAP:g}",
-        category_png=category_chart(audit.score.categories), status_counts=counts,
-        points=points, points_png=points_lost_chart(points),
+        category_chart=category_chart(audit.score.categories), status_counts=counts,
+        points=points, points_chart=points_lost_chart(points),
         by_category=[(c, audit.findings[audit.findings["category"] == c.id]) for c in audit.checklist.categories],
         snapshot_summary=audit.snapshot.summary(),
         warc_name=Path(audit.snapshot.warc_path).name if audit.snapshot.warc_path else "无",

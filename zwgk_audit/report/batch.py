@@ -6,7 +6,7 @@ from pathlib import Path
 import pandas as pd
 from jinja2 import Environment, select_autoescape
 
-from .charts import cjk_axes, figure, label_margin, png_base64
+from .charts import cjk_axes, data_uri, figure, label_margin
 
 TEMPLATE = """<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'">
@@ -14,7 +14,7 @@ TEMPLATE = """<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">
 table{border-collapse:collapse;width:100%;font-size:.9em}td,th{border:1px solid #ccd;padding:.3em}</style></head><body>
 <h1>政务公开批量评估汇总</h1>
 <p>部门 {{ ranking|length }} 个；{% for k, v in status.items() %}{{ k }} {{ v }}；{% endfor %}</p>
-{% for title, png in charts %}<h2>{{ title }}</h2><img alt="{{ title }}" src="data:image/png;base64,{{ png }}">{% endfor %}
+{% for title, uri in charts %}<h2>{{ title }}</h2><img alt="{{ title }}" src="{{ uri }}">{% endfor %}
 <h2>排名</h2><table><tr><th>排名</th><th>部门</th><th>地区</th><th>层级</th><th>状态</th><th>得分</th><th>覆盖率</th><th>绩效折算</th><th>不符合项目</th><th>原因</th></tr>
 {% for r in ranking.itertuples() %}<tr><td>{{ r.rank }}</td><td>{{ r.agency }}</td><td>{{ r.region }}</td><td>{{ r.level }}</td><td>{{ r.status }}</td>
 <td>{{ r.score }}</td><td>{{ r.coverage }}</td><td>{{ r.appraisal_points }}</td><td>{{ r.failed_items }}</td><td>{{ r.reason }}</td></tr>{% endfor %}
@@ -28,7 +28,7 @@ def _charts(ranking: pd.DataFrame, heat: pd.DataFrame | None) -> list[tuple[str,
     ax = fig.subplots()
     ax.hist(scores, bins=range(0, 110, 10), color="#1565c0")
     cjk_axes(ax, xlabel="得分", ylabel="部门数", title="得分分布")
-    out.append(("得分分布", png_base64(fig)))
+    out.append(("得分分布", data_uri(fig, "png")))
     top = ranking.dropna(subset=["score"]).head(30)
     names = [str(a) for a in top["agency"]]
     fig = figure(7, 0.3 * max(len(top), 1) + 1.2, left=label_margin(names, 7, fontsize=9))
@@ -36,7 +36,7 @@ def _charts(ranking: pd.DataFrame, heat: pd.DataFrame | None) -> list[tuple[str,
     ax.barh(names, pd.to_numeric(top["score"]), color="#2e7d32")
     ax.invert_yaxis()
     cjk_axes(ax, title="排名（前30）")
-    out.append(("排名", png_base64(fig)))
+    out.append(("排名", data_uri(fig, "png")))
     if heat is not None and not heat.empty:
         h = heat.apply(pd.to_numeric, errors="coerce").head(30)
         names = [str(i) for i in h.index]
@@ -48,7 +48,7 @@ def _charts(ranking: pd.DataFrame, heat: pd.DataFrame | None) -> list[tuple[str,
         ax.set_yticks(range(len(h)), names)
         fig.colorbar(im, ax=ax)
         cjk_axes(ax, title="分类得分热力图")
-        out.append(("分类得分热力图", png_base64(fig)))
+        out.append(("分类得分热力图", data_uri(fig, "png")))
     return out
 
 

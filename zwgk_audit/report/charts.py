@@ -12,7 +12,6 @@ from pathlib import Path
 
 from matplotlib import font_manager
 from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
 
 # Figures are built with the object API (no pyplot): no global state, so batch audits render
 # from many threads at once without a lock.
@@ -57,50 +56,59 @@ def label_margin(labels: list[str], width: float, fontsize: float = 10) -> float
     return min(0.6, 0.04 + longest * fontsize / 72 / width)
 
 
-def png_base64(fig: Figure) -> str:
+def data_uri(fig: Figure, fmt: str = "svg") -> str:
+    """The figure as a ``data:`` URI for a self-contained page.
+
+    SVG (the default) keeps glyphs as outlines, so Chinese renders without any font on the reader's machine
+    and prints sharp; it also costs about half of a PNG to make. PNG suits raster content (heat maps).
+    """
     buf = io.BytesIO()
+    if fmt == "svg":
+        fig.savefig(buf, format="svg", metadata={"Date": None})
+        return "data:image/svg+xml;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
     fig.savefig(buf, format="png", dpi=110)
-    return base64.b64encode(buf.getvalue()).decode("ascii")
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 
 def _text_props() -> dict:
     return {"family": cjk_font()}
 
 
-def category_chart(categories: list[dict]) -> str:
-    """Horizontal bars of category scores (base64 PNG); unmeasured categories shown as such."""
-    labels = [c["title"] for c in categories]
-    values = [c["score"] if c["score"] is not None else 0 for c in categories]
+def bar_chart(title: str, xlabel: str, labels: list[str], values: list[float], colors: list[str],
+              notes: list[str], xmax: float) -> str:
+    """Labelled horizontal bars, each with its value written beside it (so no axis ticks to lay out)."""
     fig = figure(7, 0.5 * len(labels) + 1.2, left=label_margin(labels, 7))
     ax = fig.subplots()
+    ax.barh(range(len(labels)), values, color=colors)
+    props = _text_props()
+    at_left = ax.get_yaxis_transform()  # x in axes units, y in bar units
+    for y, (label, value, note) in enumerate(zip(labels, values, notes)):
+        ax.text(-0.01, y, label, transform=at_left, ha="right", va="center", fontsize=10, **props)
+        ax.text(min(value, xmax) + xmax * 0.01, y, note, va="center", fontsize=9, **props)
+    ax.set_xlim(0, xmax)
+    ax.set_ylim(len(labels) - 0.5, -0.5)  # first label on top
+    ax.set_xticks([])
+    ax.set_yticks([])
+    cjk_axes(ax, xlabel=xlabel, title=title)
+    return data_uri(fig)
+
+
+def category_chart(categories: list[dict]) -> str:
+    """Category scores (SVG data URI); unmeasured categories shown as such."""
     colors = ["#9aa5b1" if c["score"] is None else ("#2e7d32" if c["score"] >= 80 else "#f9a825" if c["score"] >= 60 else "#c62828")
               for c in categories]
-    ax.barh(labels, values, color=colors)
-    for y, c in enumerate(categories):
-        text = "未测" if c["score"] is None else f"{c['score']:.1f}（覆盖{(c['coverage'] or 0):.0%}）"
-        ax.text(min(values[y], 100) + 1, y, text, va="center", fontsize=9, **_text_props())
-    ax.set_xlim(0, 125)
-    ax.set_xticks([0, 60, 80, 100])  # the colour thresholds; fewer ticks, less text to lay out
-    ax.invert_yaxis()
-    cjk_axes(ax, xlabel="得分（满分100）", title="分类得分")
-    return png_base64(fig)
+    notes = ["未测" if c["score"] is None else f"{c['score']:.1f}（覆盖{(c['coverage'] or 0):.0%}）" for c in categories]
+    return bar_chart("分类得分", "得分（满分100）", [c["title"] for c in categories],
+                     [c["score"] if c["score"] is not None else 0 for c in categories], colors, notes, 125)
 
 
 def points_lost_chart(points) -> str:
-    """Where the points went: the items that lost the most, plus what was not measured (base64 PNG)."""
+    """Where the points went: the items that lost the most, plus what was not measured (SVG data URI)."""
     top = points[points["lost"] > 0].head(10)
     labels = [f"{r.item_id} {r.title[:14]}" for r in top.itertuples()] + ["未测量（无法核验）"]
     values = list(top["lost"]) + [float(points["unmeasured"].sum())]
-    fig = figure(7, 0.45 * len(labels) + 1.2, left=label_margin(labels, 7))
-    ax = fig.subplots()
-    ax.barh(labels, values, color=["#c62828"] * len(top) + ["#9aa5b1"])
-    for y, v in enumerate(values):
-        ax.text(v + 0.2, y, f"{v:.2f}", va="center", fontsize=9)
-    ax.set_xlim(0, max(values + [1]) * 1.15)
-    ax.xaxis.set_major_locator(MaxNLocator(nbins=4))
-    ax.invert_yaxis()
-    cjk_axes(ax, xlabel="失分（满分100）", title="失分构成")
-    return png_base64(fig)
+    return bar_chart("失分构成", "失分（满分100）", labels, values, ["#c62828"] * len(top) + ["#9aa5b1"],
+                     [f"{v:.2f}" for v in values], max(values + [1]) * 1.15)
 
 
 def cjk_axes(ax, xlabel: str = "", ylabel: str = "", title: str = "") -> None:
