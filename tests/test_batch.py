@@ -140,6 +140,8 @@ def test_per_host_rate_limit_holds_at_any_worker_count(tmp_path):
         assert (len(times) - 1) / (times[-1] - times[0]) <= rate * 1.05, name
     assert len(hits["a"]) >= 2 * 10  # both agencies on host A were crawled, one after the other
     assert hits["b"][0] < hits["a"][-1] and hits["a"][0] < hits["b"][-1]  # hosts A and B were crawled at once
+    b = hits["b"]
+    assert (len(b) - 1) / (b[-1] - b[0]) >= 0.8 * rate  # ... each at its own pace: A's turns do not slow B
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread CPU priority is a Linux feature")

@@ -332,3 +332,32 @@ def test_two_crawls_of_one_host_share_its_polite_pace(tmp_path):
             f.close()
     gaps = [b - a for a, b in zip(hits, hits[1:])]
     assert len(hits) == 6 and min(gaps) >= (1 - 0.1) / rate - 0.02, gaps
+
+
+def test_two_servers_on_one_address_keep_their_own_pace():
+    """The pace is per server (host and port, as a batch groups its tasks): portals on other ports of the same
+    address, as on loopback or a shared hosting platform's front end, are not slowed by each other."""
+    import threading
+
+    rate, hits = 4.0, {"a": [], "b": []}
+
+    def server(name):
+        def one(h):
+            hits[name].append(time.monotonic())
+            send(h, 200, page("页面"))
+        return one
+
+    def crawl_one(url):
+        f = Fetcher(CrawlConfig(rate=rate, retries=0))
+        for i in range(6):
+            f.get(f"{url}p{i}.html")
+        f.close()
+
+    with FaultServer({"*": server("a")}) as a, FaultServer({"*": server("b")}) as b:
+        threads = [threading.Thread(target=crawl_one, args=(s.url,)) for s in (a, b)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    for name, times in hits.items():
+        assert (len(times) - 1) / (times[-1] - times[0]) >= 0.8 * rate, (name, times)

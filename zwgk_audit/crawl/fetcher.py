@@ -13,22 +13,22 @@ import threading
 import time
 import warnings
 from dataclasses import dataclass, field
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import requests
 import urllib3
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
-from ..extract.urls import host_of
 
 DEFAULT_USER_AGENT = "zwgk-audit/0.1 (open government information assessment; zhengwu gongkai)"  # HTTP headers are latin-1: ASCII only
 
 
 SLACK = 0.1  # share of the per-host interval a late start may take from the next one
-# host -> earliest start of its next request, shared by every Fetcher in the process: crawls of one host
-# one after another (a batch's agencies on a shared portal) or at once keep one polite pace between them.
-# An entry in the past means "now"; entries are a float per host ever crawled, so they are never pruned.
+# host[:port] -> earliest start of its next request, shared by every Fetcher in the process: crawls of one
+# server one after another (a batch's agencies on a shared portal) or at once keep one polite pace between
+# them. Keyed like the batch's task groups (``netloc``). An entry in the past means "now"; it is a float per
+# server ever crawled, so entries are never pruned.
 _NEXT_START: dict[str, float] = {}
 _NEXT_START_LOCK = threading.Lock()
 
@@ -141,7 +141,7 @@ class Fetcher:
         """
         if self.config.rate <= 0:
             return
-        host = host_of(url)
+        host = urlsplit(url).netloc.rpartition("@")[2].lower()
         interval = 1.0 / self.config.rate
         with _NEXT_START_LOCK:
             now = time.monotonic()
