@@ -103,6 +103,7 @@ def to_excel(df: pd.DataFrame, path: str | Path, title: str = "整改清单") ->
 
     wb = Workbook()
     safe = neutralise_frame(_display(df))
+    wrap = Alignment(wrap_text=True, vertical="top")  # one style object for every cell: openpyxl hashes each assignment
 
     def fill(ws, frame: pd.DataFrame) -> None:
         ws.append(list(frame.columns))
@@ -120,7 +121,7 @@ def to_excel(df: pd.DataFrame, path: str | Path, title: str = "整改清单") ->
             ws.column_dimensions[get_column_letter(i)].width = min(max(8, width + 2), 60)
         for row in ws.iter_rows(min_row=2):
             for cell in row:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
+                cell.alignment = wrap
                 if isinstance(cell.value, str):
                     cell.data_type = "s"  # never a formula, whatever the text
 

@@ -116,9 +116,9 @@ class Score:
 
 def _item_states(findings: pd.DataFrame, checklist: Checklist) -> list[ItemScore]:
     items: list[ItemScore] = []
+    counts = findings.value_counts(["item_id", "status"]).to_dict() if len(findings) else {}  # one pass, not one per item
     for it in checklist.items:
-        f = findings[findings["item_id"] == it.id]["status"] if len(findings) else pd.Series(dtype=str)
-        p, fl, u, na = (int((f == s).sum()) for s in ("pass", "fail", "unverified", "not_applicable"))
+        p, fl, u, na = (int(counts.get((it.id, s), 0)) for s in ("pass", "fail", "unverified", "not_applicable"))
         if p + fl:
             s = p / (p + fl)
             state = "pass" if fl == 0 else ("fail" if p == 0 else "partial")

@@ -1,6 +1,7 @@
 """Shared look-ups checks use to point at evidence and to say why they cannot decide."""
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -9,8 +10,10 @@ import pandas as pd
 from .base import Finding
 
 
+@functools.lru_cache(maxsize=4096)
 def norm_name(name: str) -> str:
-    """Column names compare without spaces, punctuation width or 栏目 suffixes."""
+    """Column names compare without spaces, punctuation width or 栏目 suffixes (cached: a portal repeats a few
+    dozen names on every page)."""
     s = unicodedata.normalize("NFKC", name or "")
     s = re.sub(r"[\s\u3000·•:：\"“”'‘’]+", "", s)
     return s.removesuffix("栏目").removesuffix("专栏") or s
