@@ -60,3 +60,32 @@ def test_validations_in_one_process_and_from_threads_do_not_leak_into_each_other
     with ThreadPoolExecutor(4) as pool:
         again = list(pool.map(lambda s: validate(s).to_json(), [clean_snapshot, bad] * 4))
     assert again == [alone["clean"], alone["bad"]] * 4
+
+
+def test_each_table_is_judged_by_its_own_rules_in_the_stacked_frame():
+    """Duplicates count within pages or articles only; a document listed twice in column lists is normal."""
+    import datetime as dt
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from zwgk_audit.quality import validate
+
+    u = "http://a.test/"
+    snap = SimpleNamespace(
+        fetched_at=dt.datetime(2026, 7, 1, tzinfo=dt.timezone.utc),
+        pages=pd.DataFrame({"url": [u, u + "x.html", u + "x.html", "x/relative.html"], "status": [200, 200, 200, 999],
+                            "title": ["t"] * 4}),
+        articles=pd.DataFrame({"url": [u + "x.html"], "publish_date": ["2026-06-01"], "document_date": ["2026-05-30"]}),
+        entries=pd.DataFrame({"url": [u + "x.html", u + "x.html", u + "y.html"],
+                              "date": ["2026-06-01", "2026-06-01", "1970-01-01"]}),
+    )
+    q = validate(snap)
+    assert q.reasons("pages", u + "x.html") == ["同一URL重复抓取"]
+    assert set(q.reasons("pages", "x/relative.html")) == {"URL不是绝对地址", "HTTP状态码无效"}
+    assert q.reasons("pages", u) == [] and q.reasons("articles", u + "x.html") == []
+    assert q.reasons("entries", u + "x.html") == [] and q.reasons("entries", u + "y.html") == ["列表日期不在1990年至抓取日之间"]
+    failed = {(r["table"], r["description"]): r["unexpected_count"] for r in q.results if not r["success"]}
+    assert failed == {("pages", "同一URL重复抓取"): 2, ("pages", "URL不是绝对地址"): 1, ("pages", "HTTP状态码无效"): 1,
+                      ("entries", "列表日期不在1990年至抓取日之间"): 1}
+    assert len(q.results) == 10  # 3 rules for pages, 5 for articles, 2 for entries
