@@ -20,7 +20,6 @@ import urllib3
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
-
 DEFAULT_USER_AGENT = "zwgk-audit/0.1 (open government information assessment; zhengwu gongkai)"  # HTTP headers are latin-1: ASCII only
 
 
