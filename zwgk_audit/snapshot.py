@@ -7,8 +7,10 @@ years later gives the same tables and the same findings.
 Tables
 ------
 pages     one row per URL tried: status, fetch time, encoding, bytes, error, kind, WARC record
-columns   one row per column (栏目) seen: path of names, list pages, item count, newest date
-entries   one row per dated link listed on a column page
+columns   one row per column (栏目) in the site model: path, parent, how it was found (provenance), class
+          (栏目类别) and the rule that gave it, list pages, item count, newest date
+entries   one row per dated link listed on a list page (``column_path`` empty for aggregators such as the home page)
+memberships  one row per (document, column) with the evidence: the article's breadcrumb or the list page listing it
 articles  one row per article: dates, 索引号, 发布机构, 文号, 解读 / 原文 links
 links     one row per hyperlink: from, to, text, kind (nav / pager / list / interpretation / original /
           attachment / frame / external / body)
@@ -30,7 +32,7 @@ from .extract.blocked import block_reason
 from .extract.urls import canonical, host_of
 
 PAGE_COLUMNS = ["url", "final_url", "status", "fetched_at", "content_type", "encoding", "encoding_source", "bytes",
-                "truncated", "error", "kind", "title", "column_path", "site_code", "icp", "psb", "warc_record_id"]
+                "truncated", "error", "kind", "title", "column_path", "column_source", "area", "site_code", "icp", "psb", "warc_record_id"]
 ARTICLE_COLUMNS = ["url", "title", "column_path", "column", "publish_date", "document_date", "index_no", "publisher",
                    "doc_no", "validity", "interpretation_links", "source_links", "attachments", "metadata_fields",
                    "warc_record_id"]
@@ -75,7 +77,7 @@ class SnapshotBuilder:
         self.pages: list[dict[str, Any]] = []
         self.entries: list[dict[str, Any]] = []
         self.articles: list[dict[str, Any]] = []
-        # (from_url, to_url, text, kind): tuples of shared strings. The same navigation links repeat on
+        # (from_url, to_url, text, kind, group): tuples of shared strings. The same navigation links repeat on
         # every page, and hundreds of crawls are in flight at once in a batch.
         self.links: list[tuple[str, str, str, str]] = []
         self._strings: dict[str, str] = {}
@@ -102,14 +104,15 @@ class SnapshotBuilder:
             return None
         path = "/".join(facts.column_path)
         row.update(kind=facts.kind if f.status < 400 else "http_error", title=facts.title, column_path=path or None,
-                   **facts.identity)
+                   column_source=facts.column_source or None, area=facts.area or None, **facts.identity)
         if f.status >= 400:
             return None
         scope = self._scope()
         shared = self._strings.setdefault
         for link in facts.links:
             kind = link.kind if host_of(link.url) in scope else "external"
-            self.links.append((f.url, shared(link.url, link.url), shared(link.text, link.text), kind))
+            self.links.append((f.url, shared(link.url, link.url), shared(link.text, link.text), kind,
+                               shared(link.group, link.group)))
         if facts.kind == "list":
             for url, title, date in facts.entries:
                 self.entries.append({"column_path": path, "page_url": f.url, "url": url, "title": title, "date": date})
@@ -168,46 +171,25 @@ class SnapshotBuilder:
         pages = pd.DataFrame(self.pages, columns=PAGE_COLUMNS)
         entries = pd.DataFrame(self.entries, columns=["column_path", "page_url", "url", "title", "date"])
         articles = pd.DataFrame(self.articles, columns=ARTICLE_COLUMNS)
-        links = pd.DataFrame(self.links, columns=["from_url", "to_url", "text", "kind"])
-        columns = _column_table(pages, entries, articles)
-        return Snapshot(pages, columns, entries, articles, links, dict(self.meta), warc_path)
+        links = pd.DataFrame(self.links, columns=["from_url", "to_url", "text", "kind", "group"])
+        snap = Snapshot(pages, None, entries, articles, links, dict(self.meta), warc_path)
+        snap.apply_column_map(None)
+        return snap
 
 
-def _column_table(pages: pd.DataFrame, entries: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
-    """One row per column path: from list pages (with counts) and from article breadcrumbs."""
-    rows: dict[str, dict[str, Any]] = {}
-    ok = pages[(pages["status"].fillna(0) < 400) & pages["column_path"].notna()]
-    for _, p in ok.iterrows():
-        path = p["column_path"]
-        r = rows.setdefault(path, {"path": path, "name": path.split("/")[-1],
-                                   "parent": "/".join(path.split("/")[:-1]) or None, "url": None,
-                                   "list_pages": 0, "item_count": 0, "newest_date": None, "has_list_page": False,
-                                   "articles_seen": 0})
-        if p["kind"] == "list":
-            r["list_pages"] += 1
-            r["has_list_page"] = True
-            if r["url"] is None:
-                r["url"] = p["url"]
-        elif p["kind"] == "article":
-            r["articles_seen"] += 1
-            if r["url"] is None and not r["has_list_page"]:
-                r["url"] = p["url"]
-    for path, grp in entries.groupby("column_path"):
-        if path in rows:
-            uniq = grp.drop_duplicates("url")
-            rows[path]["item_count"] = len(uniq)
-            dates = [d for d in uniq["date"] if d is not None and not pd.isna(d)]
-            rows[path]["newest_date"] = max(dates) if dates else None
-    cols = pd.DataFrame(list(rows.values()),
-                        columns=["path", "name", "parent", "url", "list_pages", "item_count", "newest_date",
-                                 "has_list_page", "articles_seen"])
-    return cols
+def _primary_columns(memberships: pd.DataFrame) -> dict[str, str]:
+    """A document's column when its page names none: the deepest column list that lists it."""
+    out: dict[str, str] = {}
+    for url, path in memberships[["doc_url", "column_path"]].itertuples(index=False):
+        if url not in out or path.count("/") > out[url].count("/"):
+            out[url] = path
+    return out
 
 
 class Snapshot:
     """A crawl's tables plus the WARC that proves them."""
 
-    def __init__(self, pages, columns, entries, articles, links, meta, warc_path):
+    def __init__(self, pages, columns, entries, articles, links, meta, warc_path, memberships=None):
         self.pages: pd.DataFrame = pages
         self.columns: pd.DataFrame = columns
         self.entries: pd.DataFrame = entries
@@ -215,6 +197,43 @@ class Snapshot:
         self.links: pd.DataFrame = links
         self.meta: dict[str, Any] = meta
         self.warc_path: Path | None = Path(warc_path) if warc_path else None
+        self.memberships: pd.DataFrame | None = memberships
+        self.aggregators: dict[str, str] = {}
+        self.column_map: dict[str, str] = {}
+
+    # ------------------------------------------------------------ site model
+    def apply_column_map(self, column_map: dict[str, str] | None) -> "Snapshot":
+        """(Re)build the site model — columns, classes, document memberships — with an evaluator's column map
+        (real name or URL → class id) overriding the vocabulary. Returns self."""
+        from .site.model import build_site
+
+        site = build_site(self.pages, self.entries, self.articles, self.links, self.start_url,
+                          column_map=column_map or None)
+        self.columns, self.memberships, self.aggregators = site.columns, site.memberships, site.aggregators
+        self.column_map = dict(column_map or {})
+        self.entries = self.entries.assign(column_path=self.entries["page_url"].map(site.page_column))
+        primary = _primary_columns(site.memberships)
+        articles = self.pages[self.pages["kind"] == "article"].drop_duplicates("url")
+        own = dict(zip(articles["url"], articles["column_path"]))
+        paths = [p if isinstance(p := own.get(u), str) and p else primary.get(u) for u in self.articles["url"]]
+        self.articles = self.articles.assign(column_path=paths,
+                                             column=[p.split("/")[-1] if isinstance(p, str) else None for p in paths])
+        return self
+
+    def documents_in(self, paths) -> pd.DataFrame:
+        """Articles held by any of the column ``paths`` (own breadcrumb or listed on the column's pages)."""
+        wanted = set(paths)
+        if not wanted or self.memberships is None or self.memberships.empty:
+            return self.articles.iloc[0:0]
+        urls = set(self.memberships.loc[self.memberships["column_path"].isin(wanted), "doc_url"])
+        return self.articles[self.articles["url"].isin(urls)]
+
+    @property
+    def structure_complete(self) -> bool:
+        """True when every column page the crawl found was fetched (articles may still have been capped)."""
+        if not self.truncated:
+            return True
+        return int(self.meta.get("structure_queued", 1)) == 0
 
     # ------------------------------------------------------------ validation
     def quality(self):

@@ -108,9 +108,9 @@ def _probe_ipv6(start: str, cfg: CrawlConfig, builder: SnapshotBuilder, recorder
 
     target = cfg.ipv6_url or start
     scope = {host_of(start), *(h.lower() for h in cfg.extra_hosts)}  # the site's own hosts, subdomains included
-    home_links = [to for frm, to, _text, _kind in builder.links if frm == start and host_of(to) in scope]
+    home_links = [to for frm, to, _text, _kind, _group in builder.links if frm == start and host_of(to) in scope]
     second = set(home_links)
-    third = [to for frm, to, _text, _kind in builder.links if frm in second and host_of(to) in scope]
+    third = [to for frm, to, _text, _kind, _group in builder.links if frm in second and host_of(to) in scope]
     swap = lambda u: u.replace(f"//{urlsplit(start).netloc}", f"//{urlsplit(target).netloc}", 1)  # noqa: E731
     depth = list(dict.fromkeys(swap(u) for u in [*home_links, *third]))[:200]
     resolver = make_resolver(list(cfg.dns_nameservers), cfg.dns_port) if cfg.dns_nameservers else make_resolver()

@@ -34,7 +34,7 @@ def address_class(host: str) -> str | None:
 def check_external(start: str, builder, fetcher, recorder, limit: int) -> int:
     """HEAD (GET when HEAD is refused) each external link on the home and column pages; returns how many."""
     sources = {start} | {p["url"] for p in builder.pages if p["kind"] == "list"}
-    targets = list(dict.fromkeys(to for frm, to, _text, kind in builder.links if kind == "external" and frm in sources))
+    targets = list(dict.fromkeys(to for frm, to, _text, kind, _group in builder.links if kind == "external" and frm in sources))
     portal = address_class(host_of(start))
     done = 0
     for url in targets[:limit]:

@@ -30,12 +30,20 @@ NAV_HINT = re.compile(r"nav|menu|side|left|header|footer|position|crumb|location
 PAGER_TEXT = re.compile(r"^\s*(下一页|下页|后一页|尾页|末页|上一页|上页|前一页|首页|\d{1,4}|>|>>|»|›)\s*$")
 PAGER_HINT = re.compile(r"page|pager|pagination|fenye|pagelist", re.I)
 NEXT_TEXT = {"下一页", "下页", "后一页", "尾页", "末页"}
-CREATE_PAGE = re.compile(r"createPageHTML\(\s*(\d+)\s*,\s*(\d+)\s*,\s*[\"']([^\"']+)[\"']\s*,\s*[\"']([^\"']+)[\"']")
+# TRS WCM: createPageHTML(count, current0, "index", "html"); 开普云/ucap: createPageHTML('page_div', count, current1,
+# 'name', 'shtml', records) — an element id first, pages numbered from 1 (page n is name_n.ext)
+CREATE_PAGE = re.compile(r"createPageHTML\(\s*(?P<div>[\"'][^\"']*[\"']\s*,\s*)?(?P<n>\d+)\s*,\s*(?P<cur>\d+)\s*,\s*"
+                         r"[\"'](?P<name>[^\"']+)[\"']\s*,\s*[\"'](?P<ext>[^\"']+)[\"']")
 BREAD_LABEL = re.compile(r"^\s*[^>：:\s]{0,8}位置\s*(?:是)?\s*[:：]?\s*")
 BREAD_SPLIT = re.compile(r"\s*(?:>>|>|＞|›|»|→|/|\\)\s*")
+SITE_NAME_CRUMB = re.compile(r"网站|门户|人民政府$|网$|^www\.|\.(?:gov\.)?cn$")
 HOME_NAMES = {"首页", "网站首页", "主页", "门户首页", "Home"}
 TAIL_NAMES = {"正文", "详情", "详细信息", "内容", "信息详情", "文章详情", "浏览文章", "详细内容"}
 DATE_IN_TEXT = re.compile(r"(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}")
+DATED_TAIL = re.compile(r"[（(\[【]?\s*(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*[）)\]】]?")
+EMPTY_LIST = re.compile(r"共\s*0\s*(?:条|页|篇)|没有(?:相关)?(?:信息|记录|数据)|无(?:相关)?(?:信息|记录|数据)")
+WORDS_ONLY = re.compile(r"[^\w]+")
+COLUMN_META = ("columnname", "channelname", "catalogname")
 TITLE_SPLIT = re.compile(r"\s*(?:__|_|\||｜|-{1,2}|—{1,2}|–)\s*")
 
 # label → field; order matters: specific labels before the generic 日期
@@ -72,6 +80,7 @@ class Link:
     url: str
     text: str
     kind: str  # nav | pager | list | interpretation | original | attachment | frame | body
+    group: str = ""  # the menu heading the link sits under (法定主动公开内容, 政府信息公开), when there is one
 
 
 @dataclass
@@ -86,6 +95,8 @@ class PageFacts:
     meta: dict[str, str] = field(default_factory=dict)
     article: dict[str, object] = field(default_factory=dict)
     identity: dict[str, str | None] = field(default_factory=dict)
+    column_source: str = ""  # breadcrumb | meta | "" (no column named on the page itself)
+    area: str = ""  # the platform the page's own heading names (<h1>政府信息公开</h1> over a column's page)
 
 
 def _clean(s: str | None) -> str:
@@ -181,8 +192,10 @@ def _breadcrumb(crumbs: list, labels: list) -> tuple[str, ...]:
         text = BREAD_LABEL.sub("", _text(holder))
         if len(text) > 200 or not BREAD_SPLIT.search(text):
             continue
-        names = [n.strip() for n in BREAD_SPLIT.split(text) if n.strip()]
-        names = [n for n in names if n not in HOME_NAMES]
+        names = [n.strip().strip("[]【】") .strip() for n in BREAD_SPLIT.split(text) if n.strip()]
+        names = [n for n in names if n and n not in HOME_NAMES]
+        if names and SITE_NAME_CRUMB.search(names[0]) and len(names) > 1:
+            names = names[1:]  # a leading site-name crumb ("[某某省教育厅网站]") is the home page, not a level
         while names and names[-1] in TAIL_NAMES:
             names.pop()
         if names:
@@ -395,8 +408,12 @@ def extract(url: str, html: str) -> PageFacts:
     labels = _label_nodes(doc)
     facts.title = _title(doc, facts.meta, nav)
     facts.column_path = _breadcrumb(crumbs, labels)
-    if not facts.column_path and facts.meta.get("columnname"):
-        facts.column_path = (facts.meta["columnname"],)
+    if facts.column_path:
+        facts.column_source = "breadcrumb"
+    else:
+        name = next((facts.meta[k] for k in COLUMN_META if _clean(facts.meta.get(k))), "")
+        if name:
+            facts.column_path, facts.column_source = (_clean(name),), "meta"
 
     entry_anchors: set = set()
     for row in doc.iter("li", "tr", "dd"):
@@ -435,6 +452,9 @@ def extract(url: str, html: str) -> PageFacts:
         source = _related(anchors, base, SOURCE_LABEL, nav, entry_anchors, labels)
     interp_set, source_set = set(interp), set(source)
 
+    groups: dict = {}
+    if not is_article:
+        facts.area, groups = _container_headings(doc, len(anchors))
     for a, text in anchors:
         target = resolve(base, a.get("href"))
         if not target:
@@ -453,22 +473,29 @@ def extract(url: str, html: str) -> PageFacts:
             kind = "nav"
         else:
             kind = "body"
-        facts.links.append(Link(target, text, kind))
+        facts.links.append(Link(target, text, kind, groups.get(a, "")))
         if kind == "pager":
             facts.pagination.append(target)
     for el in doc.iter("frame", "iframe"):  # framesets and embedded 信息公开 platforms hide whole columns
         target = resolve(base, el.get("src") or "")
         if target:
             facts.links.append(Link(target, _clean(el.get("title") or el.get("name") or ""), "frame"))
-    for n, _cur, name, ext in CREATE_PAGE.findall(html):
-        for i in range(1, min(int(n), 500)):
+    for m in CREATE_PAGE.finditer(html):
+        n, name, ext = int(m["n"]), m["name"], m["ext"]
+        numbers = range(2, min(n, 500) + 1) if m["div"] else range(1, min(n, 500))
+        for i in numbers:
             target = resolve(base, f"{name}_{i}.{ext}")
             if target and target not in facts.pagination:
                 facts.pagination.append(target)
-                facts.links.append(Link(target, f"第{i + 1}页", "pager"))
+                facts.links.append(Link(target, f"第{i if m['div'] else i + 1}页", "pager"))
 
+    if not is_article:
+        facts.entries.extend(_anchor_entries(doc, base, nav, entry_anchors))
     if is_article:
         facts.kind = "article"
+        last = WORDS_ONLY.sub("", facts.column_path[-1]) if facts.column_path else ""
+        if last and (len(last) > 24 or (len(last) >= 8 and last in WORDS_ONLY.sub("", facts.title))):
+            facts.column_path = facts.column_path[:-1]  # the breadcrumb's last crumb is the article's own title
         if not meta.get("publish_date"):
             for key in ("pubdate", "publishdate", "firstpublishedtime", "article:published_time", "createdate"):
                 if facts.meta.get(key) and parse_date(facts.meta[key]):
@@ -478,11 +505,90 @@ def extract(url: str, html: str) -> PageFacts:
         meta["source_links"] = source
         meta["attachments"] = [l.url for l in facts.links if l.kind == "attachment"]
         facts.article = meta
-    elif facts.column_path and (facts.entries or facts.meta.get("columnname") or "暂无" in html):
-        facts.kind = "list"
+    elif facts.entries or (facts.column_path and (facts.column_source == "meta" or "暂无" in html
+                                                  or CREATE_PAGE.search(html) or EMPTY_LIST.search(html))):
+        facts.kind = "list"  # a list without a breadcrumb is still a list: the site model names it from its links
 
     facts.identity = identity(html)
     return facts
+
+
+CONTAINER_HEADING = re.compile(r"^(?:政府信息公开|信息公开|政务公开|法定主动公开内容|主动公开内容|法定主动公开|政府信息公开目录|"
+                               r"信息公开目录|主动公开目录|主动公开)$")
+HEADING_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6", "span", "strong", "b", "p", "dt", "div", "li", "a", "em", "i"}
+
+
+def _container_headings(doc, page_anchors: int) -> tuple[str, dict]:
+    """Menu headings that name a container column (法定主动公开内容 over a group of links; 政府信息公开 over a
+    hub's menu), and the anchors each one heads. A heading whose block would be the whole page is the page's
+    own area (``<h1>政府信息公开</h1>`` in a platform's header), not a menu group."""
+    heads = []
+    body = doc.find("body")
+    for el in (body if body is not None else doc).iter():
+        if not isinstance(el.tag, str) or el.tag not in HEADING_TAGS:
+            continue
+        t = el.text
+        if not t or "公开" not in t or len(t) > 20 or len(el) > 1:
+            continue
+        text = " ".join(t.split())
+        if not CONTAINER_HEADING.match(text.replace(" ", "")):
+            continue
+        href = (el.get("href") or "").strip() if el.tag == "a" else ""
+        if el.tag == "a" and href and not href.startswith(("javascript", "#")):
+            continue  # a link named 政府信息公开 is a link to the hub, not a heading over a menu
+        heads.append((el, text.replace(" ", "")))
+    area, groups, depth = "", {}, {}
+    for el, text in heads:
+        block, anchors = el, []
+        for _ in range(4):
+            block = block.getparent()
+            if block is None:
+                break
+            anchors = [a for a in block.iter("a") if a is not el and a.get("href")]
+            if len(anchors) >= 2:
+                break
+        if block is None or len(anchors) < 2:
+            continue
+        if len(anchors) > page_anchors * 0.6:
+            if el.tag in ("h1", "h2") and not area:
+                area = text
+            continue
+        level = sum(1 for _ in block.iterancestors())
+        for a in anchors:
+            if level >= depth.get(a, -1):  # the innermost heading wins
+                groups[a], depth[a] = text, level
+    return area, groups
+
+
+def _anchor_entries(doc, base: str, nav: set, taken: set) -> list[tuple[str, str, dt.date | None]]:
+    """List entries outside li/tr/dd rows: an anchor whose own text carries the date (``<a class="box"><h3>标题
+    (2020-12-29)</h3></a>``), or a small block holding one link and a date (``<div><a>…</a><span>2020-01-01</span>``)."""
+    out = []
+    for a in doc.iter("a"):
+        if a in taken or a in nav or not a.get("href"):
+            continue
+        own = _text(a)
+        if not 6 <= len(own) <= 200:
+            continue
+        m = DATE_IN_TEXT.search(own)
+        if m:
+            title = _clean(a.get("title")) or _clean(DATED_TAIL.sub("", own))
+        else:
+            parent = a.getparent()
+            if parent is None or parent.tag in ("body", "html", "td", "table"):
+                continue
+            raw = "".join(parent.itertext())
+            if len(raw) > 300 or sum(1 for _ in parent.iter("a")) > 2:
+                continue
+            m = DATE_IN_TEXT.search(raw.replace(own, "", 1))
+            if not m:
+                continue
+            title = _clean(a.get("title")) or own
+        target = resolve(base, a.get("href"))
+        if target and len(title) >= 4:
+            taken.add(a)
+            out.append((target, title, parse_date(m.group(0))))
+    return out
 
 
 TAG = re.compile(r"<[^>]*>")
