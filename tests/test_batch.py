@@ -50,7 +50,9 @@ def test_bad_rows_and_a_dead_agency_do_not_stop_the_batch(tmp_path, capsys):
                             crawl_options={"rate": 0, "check_external": False, "retries": 0})
     assert summary["finished"] == 3 and summary["status"].get("unreachable") == 1
     ranking = pd.read_csv(tmp_path / "out" / "ranking.csv", encoding="utf-8-sig")
-    assert list(ranking["rank"]) == [1, 2, 3] and ranking.iloc[-1]["status"] == "unreachable"
+    # an unreachable agency is an incomplete audit: listed apart, never ranked among complete ones
+    assert list(ranking["rank"])[:2] == ["1", "2"] and ranking.iloc[-1]["status"] == "unreachable"
+    assert ranking.iloc[-1]["completeness"] == "评估不完整" and "不参与排名" in ranking.iloc[-1]["rank"]
     assert ranking.iloc[0]["score"] >= ranking.iloc[1]["score"]
     for slug in ranking["slug"]:
         d = tmp_path / "out" / "agencies" / slug

@@ -56,7 +56,13 @@ def run_checks(snapshot: Snapshot, checklist: Checklist, as_of: dt.date, quality
 
 class Audit:
     def __init__(self, snapshot: Snapshot, checklist: Checklist, as_of: dt.date | None = None,
-                 manual_results: str | Path | dict | None = None):
+                 manual_results: str | Path | dict | None = None, column_map: str | Path | dict | None = None):
+        if column_map is not None:
+            if not isinstance(column_map, dict):
+                from .site.column_map import load_column_map
+
+                column_map = load_column_map(column_map)
+            snapshot.apply_column_map(column_map)
         self.snapshot = snapshot
         self.checklist = checklist
         self.as_of = as_of or snapshot.as_of
@@ -68,6 +74,15 @@ class Audit:
         self.manual_results = manual_results or {}
         self.findings = run_checks(snapshot, checklist, self.as_of, self.quality, self.manual_results)
         self.score: Score = score(self.findings, checklist)
+        self.incomplete: list[str] = incompleteness(snapshot)
+        self.unjudged: list[str] = [
+            f"{i.item_id} {i.title}" for i in self.score.items
+            if i.state == "unmeasured" and checklist.item(i.item_id).check != "manual"]
+
+    @property
+    def complete(self) -> bool:
+        """False when the crawl was cut short or the auditing machine could not judge part of the site (评估不完整)."""
+        return not self.incomplete
 
     def rescore(self, weights: dict[str, float] | None = None, categories: dict[str, float] | None = None,
                 share: float | None = None, scheme: str | None = None) -> Score:
@@ -106,11 +121,13 @@ class Audit:
         out.mkdir(parents=True, exist_ok=True)
         paths: dict[str, Path] = {}
         paths["findings"] = out / "findings.csv"
-        rectify.to_csv(self.findings, paths["findings"])
+        rectify.to_csv(rectify.clean_findings(self.findings), paths["findings"])
         paths["score"] = out / "score.json"
         data = {
             "checklist": self.checklist.id, "agency": self.checklist.agency, "url": self.snapshot.start_url,
-            "as_of": self.as_of.isoformat(), **self.score.to_json(),
+            "as_of": self.as_of.isoformat(), "complete": self.complete,
+            "completeness": "完整" if self.complete else "评估不完整", "incomplete_reasons": self.incomplete,
+            "unjudged_items": self.unjudged, "column_map": self.snapshot.column_map, **self.score.to_json(),
         }
         paths["score"].write_text(json.dumps(data, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
         paths["quality"] = out / "quality.json"
@@ -151,11 +168,35 @@ class Audit:
         return f"<Audit {self.snapshot.start_url} score={s.score} coverage={s.coverage:.0%} {counts}>"
 
 
+def incompleteness(snapshot: Snapshot) -> list[str]:
+    """Why an audit cannot read like a clean one (empty when the crawl saw the whole reachable site)."""
+    from .checks.evidence import home_unreachable
+
+    reasons = []
+    if (why := home_unreachable(snapshot)):
+        reasons.append(why)
+    if snapshot.truncated:
+        queued = snapshot.meta.get("queued_not_fetched")
+        left = f"，另有{queued}个已发现页面未抓取" if queued else ""
+        structure = "" if snapshot.structure_complete else "；栏目结构未抓取完整，栏目缺失等判断无法确认"
+        reasons.append(f"抓取达到页面上限（{snapshot.meta.get('max_pages', '?')}页）{left}{structure}")
+    internet = snapshot.meta.get("internet")
+    if isinstance(internet, dict) and not internet.get("reachable", True):
+        reasons.append(f"评估机器无法访问互联网（{internet.get('error') or internet.get('host')}），外部链接未检测")
+    pages = snapshot.pages
+    blocked = int((pages["kind"] == "blocked").sum()) if len(pages) else 0
+    if blocked:  # robots.txt refusals are the site's own choice (search forms…), findings needing them say so
+        reasons.append(f"{blocked}个页面被网站防护（WAF/验证）拦截，未能读取")
+    return reasons
+
+
 def audit(snapshot: Snapshot, checklist: Checklist, as_of: dt.date | None = None,
-          manual_results: str | Path | dict | None = None) -> Audit:
+          manual_results: str | Path | dict | None = None, column_map: str | Path | dict | None = None) -> Audit:
     """Run every checklist item on ``snapshot``; ``as_of`` defaults to the crawl day.
 
     ``manual_results`` (a YAML/CSV file, see :mod:`zwgk_audit.manual`) records what evaluators found for
     items no check can decide; a recorded result replaces the check's own finding for that item.
+    ``column_map`` (a YAML file or a dict: real column name or URL → class id, see
+    :mod:`zwgk_audit.site.column_map`) overrides the vocabulary's classes for this snapshot.
     """
-    return Audit(snapshot, checklist, as_of, manual_results)
+    return Audit(snapshot, checklist, as_of, manual_results, column_map)

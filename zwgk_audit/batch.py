@@ -129,10 +129,11 @@ def audit_agency(row: AgencyRow, out: str, checklists: list[str], crawl_options:
         reachable = home is not None and home["kind"] not in ("error", "robots_blocked", "blocked") and (
             home["status"] == home["status"] and home["status"] < 400)
         s = a.score
-        status = "unreachable" if not reachable else ("partial" if s.coverage < 0.5 or snap.truncated else "ok")
+        status = "unreachable" if not reachable else ("partial" if s.coverage < 0.5 else "ok")
         reason = "" if reachable else str(home["error"] if home is not None and home["error"] == home["error"]
                                          else f"HTTP {home['status']}" if home is not None else "not fetched")
-        result.update(status=status, reason=reason, score=s.score, coverage=s.coverage,
+        result.update(status=status, reason=reason or "；".join(a.incomplete), complete=a.complete,
+                      incomplete_reasons=a.incomplete, score=s.score, coverage=s.coverage,
                       appraisal_points=s.appraisal_points, appraisal_share=s.appraisal_share,
                       failed_items=len(s.failed), pages=int(len(snap.pages)),
                       categories={c["title"]: c["score"] for c in s.categories})
@@ -388,17 +389,25 @@ def write_summary(out: Path, rows: list[AgencyRow]) -> dict[str, Any]:
 
     done = finished(out)
     recs = [done[r.url] for r in rows if r.url in done]
-    cols = ["rank", "agency", "region", "level", "status", "score", "coverage", "appraisal_points", "failed_items",
-            "reason", "url", "slug"]
+    cols = ["rank", "agency", "region", "level", "status", "completeness", "score", "coverage", "appraisal_points",
+            "failed_items", "reason", "url", "slug"]
     df = pd.DataFrame(recs)
     if df.empty:
         df = pd.DataFrame(columns=cols)
-    df = df.sort_values(["score", "coverage"], ascending=False, na_position="last").reset_index(drop=True)
-    df["rank"] = range(1, len(df) + 1)
+    # a partial audit never reads like a clean one: complete audits are ranked, incomplete ones listed apart
+    complete = df["complete"].map(lambda v: v is True) if "complete" in df.columns else pd.Series(
+        df["status"].eq("ok").tolist() if len(df) else [], dtype=bool)
+    df = df.assign(_complete=complete.to_numpy(), completeness=["完整" if c else "评估不完整" for c in complete])
+    df = df.sort_values(["_complete", "score", "coverage"], ascending=False, na_position="last").reset_index(drop=True)
+    ranks, n = [], 0
+    for ok in df["_complete"]:
+        n += bool(ok)
+        ranks.append(n if ok else "不参与排名（评估不完整）")
+    df["rank"] = ranks
     ranking = df.reindex(columns=cols)
     rectify.to_csv(ranking, out / "ranking.csv")
     rectify.to_excel(ranking.rename(columns={"rank": "排名", "agency": "部门", "region": "地区", "level": "层级",
-                                            "status": "状态", "score": "得分", "coverage": "覆盖率",
+                                            "status": "状态", "completeness": "评估完整性", "score": "得分", "coverage": "覆盖率",
                                             "appraisal_points": "绩效折算", "failed_items": "不符合项目",
                                             "reason": "原因", "url": "网址", "slug": "目录"}),
                      out / "ranking.xlsx", title="评估排名")

@@ -15,6 +15,10 @@ def _print_summary(audit, paths: dict) -> None:
     s = audit.score
     print(f"评估对象 {audit.snapshot.start_url}  清单 {audit.checklist.id}")
     print(f"总分 score: {'未测' if s.score is None else f'{s.score:.1f}'} / 100   测量覆盖率 coverage: {s.coverage:.0%}")
+    if not audit.complete:
+        print(f"评估不完整 incomplete audit：{'；'.join(audit.incomplete)}")
+        if audit.unjudged:
+            print(f"  因此未能判断 left unjudged: {'、'.join(audit.unjudged)}")
     if s.appraisal_share is not None:
         pts = "—" if s.appraisal_points is None else f"{s.appraisal_points:.2f}"
         print(f"绩效考核折算 appraisal points: {pts} / {s.appraisal_share:g}")
@@ -78,7 +82,7 @@ def cmd_audit(args) -> int:
     else:
         snap = Snapshot.load(args.target)
     as_of = dt.date.fromisoformat(args.as_of) if args.as_of else None
-    a = audit(snap, checklist, as_of=as_of, manual_results=args.manual)
+    a = audit(snap, checklist, as_of=as_of, manual_results=args.manual, column_map=args.column_map)
     paths = a.write(out)
     _print_summary(a, paths)
     return 0
@@ -230,6 +234,8 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--insecure", action="store_true", help="read pages despite TLS errors (the TLS failure is still recorded)")
     a.add_argument("--as-of", help="judge as of this date (YYYY-MM-DD); default: the crawl day")
     a.add_argument("--manual", help="evaluator's results for manual items (YAML or CSV, see zwgk_audit.manual)")
+    a.add_argument("--column-map", help="YAML: real column name or list-page URL → column class (政策文件类 …), "
+                                        "overriding data/columns.yaml; recorded in the outputs")
     a.set_defaults(func=cmd_audit)
 
     dv = sub.add_parser("derive", help="derive a draft checklist from a plan text or HTML page",

@@ -20,6 +20,46 @@ KEY = "item_id"  # kept beside the columns so a re-audit can match rows
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+def plain_text(value) -> str:
+    """Any value a finding may carry (None, NaN, numbers, lists, bytes…) as display text; never raises."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value != value:  # NaN
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="replace")
+    try:
+        if pd.isna(value) is True:
+            return ""
+    except (TypeError, ValueError):
+        pass
+    try:
+        return str(value)
+    except Exception:  # a value whose __str__ fails is still a value we must not lose the report over
+        return repr(type(value))
+
+
+FINDING_TEXT = ["item_id", "item_title", "check", "category", "subject", "status", "measured", "expected",
+                "evidence_url", "warc_record_id", "fetched_at", "basis", "responsible_unit", "message"]
+
+
+def clean_findings(findings: pd.DataFrame) -> pd.DataFrame:
+    """Findings as the writers need them: every text field a string (None/NaN → ""), ``veto`` a bool, an
+    unknown status shown as 无法核验. One odd value — a NaN read back from CSV, a number, a list — never loses
+    the report or the 整改清单."""
+    from .checks import STATUSES
+
+    out = findings.copy()
+    for col in FINDING_TEXT:
+        out[col] = out[col].map(plain_text) if col in out.columns else ""
+    out["status"] = out["status"].map(lambda s: s if s in STATUSES else "unverified")
+    veto = out["veto"] if "veto" in out.columns else pd.Series(False, index=out.index)
+    out["veto"] = veto.map(lambda v: v is True or (isinstance(v, str) and v.strip().lower() in {"true", "1", "是"}))
+    return out
+
+
 def neutralise(value):
     """Make a cell inert for spreadsheets: text starting like a formula gets a leading apostrophe."""
     if isinstance(value, str) and value.startswith(FORMULA_START):
@@ -57,6 +97,7 @@ def rectification_rows(findings: pd.DataFrame, checklist: Checklist, as_of: dt.d
     from .checks import registry
 
     rows = []
+    findings = clean_findings(findings)
     failed = findings[findings["status"] == "fail"]
     for item in checklist.items:
         mine = failed[failed["item_id"] == item.id]
@@ -108,7 +149,7 @@ def to_excel(df: pd.DataFrame, path: str | Path, title: str = "整改清单") ->
     def fill(ws, frame: pd.DataFrame) -> None:
         ws.append(list(frame.columns))
         for row in frame.itertuples(index=False):
-            ws.append(list(row))
+            ws.append([v if isinstance(v, (int, float, bool, dt.date)) and v == v else plain_text(v) for v in row])
         for cell in ws[1]:
             cell.font = Font(bold=True)
             cell.fill = PatternFill("solid", fgColor="DDE6F0")

@@ -1,23 +1,32 @@
-"""Column checks: required columns exist (栏目缺失), are not blank (空白栏目), are kept up to date (栏目不更新)."""
+"""Column checks: required columns exist (栏目缺失), carry their standard names (栏目名称不规范), are not blank
+(空白栏目), are kept up to date (栏目不更新).
+
+Checks ask the site model for a *class* of column (政策文件类), never a literal name: a portal's 行政规范性文件,
+政府文件 or 文件资料 all answer, and each finding says which real column stood for the class and by which rule.
+"""
 from __future__ import annotations
 
 import pandas as pd
 
 from .base import FAIL, NA, PASS, UNVERIFIED, Finding, check
-from .evidence import home_unreachable, norm_name, page_evidence, page_problem
+from .evidence import (columns_of_class, home_unreachable, norm_name, page_evidence, page_problem,
+                       structure_unknown)
 
 
-def _names(params) -> set[str]:
-    return {norm_name(n) for n in [params.get("column"), *params.get("aliases", [])] if n}
-
-
-def find_columns(snapshot, names: set[str]) -> pd.DataFrame:
-    """Columns whose own name is one of ``names`` (normalised)."""
-    cols = snapshot.columns
-    if cols.empty:
-        return cols
-    mask = cols["name"].map(lambda n: norm_name(n) in names)
-    return cols[mask]
+def _under(snapshot, row, parent_ref: str) -> str | None:
+    """How column ``row`` sits under the ``parent_ref`` class (its path, or a hub page of the class linking it)."""
+    parents = columns_of_class(snapshot, parent_ref)
+    parent_paths = set(parents.found["path"]) if len(parents.found) else set()
+    parts = row["path"].split("/")
+    for i in range(len(parts) - 1, 0, -1):
+        if "/".join(parts[:i]) in parent_paths:
+            return f"位于“{'/'.join(parts[:i])}”下"
+    hubs = set(parents.found["url"].dropna()) if len(parents.found) else set()
+    if hubs and isinstance(row["url"], str):
+        links = snapshot.links
+        if len(links[(links["to_url"] == row["url"]) & links["from_url"].isin(hubs)]):
+            return "由平台页面链接"
+    return None
 
 
 @check(
@@ -30,40 +39,93 @@ def find_columns(snapshot, names: set[str]) -> pd.DataFrame:
     types={"column": str, "aliases": list, "parent": (str, type(None))},
 )
 def column_present(snapshot, params, ctx) -> list[Finding]:
-    """A column named ``column`` (or one of ``aliases``) exists, under ``parent`` when given."""
-    subject = params["column"]
-    expected = f"存在栏目“{subject}”" + (f"（位于“{params['parent']}”下）" if params.get("parent") else "")
+    """A column of the class ``column`` names (or named like one of ``aliases``) exists, under ``parent`` when given.
+
+    A column present under a non-standard name passes here; the name is judged by ``column_name_standard``."""
+    wanted = columns_of_class(snapshot, params["column"], params.get("aliases", []))
+    subject = wanted.label
+    parent = params.get("parent")
+    expected = f"存在“{subject}”类栏目" + (f"（位于“{parent}”下）" if parent else "")
     why = home_unreachable(snapshot)
     if why:
         return [Finding(subject, UNVERIFIED, expected=expected, message=why)]
-    found = find_columns(snapshot, _names(params))
+    found = wanted.found
     if len(found):
-        parent = params.get("parent")
-        under = found[found["path"].map(lambda p: parent is None or norm_name(parent) in {norm_name(x) for x in p.split("/")})]
-        row = (under if len(under) else found).iloc[0]
-        ev = page_evidence(snapshot, row["url"])
-        if parent and not len(under):
+        rows = [r for _, r in found.iterrows()]
+        rows.sort(key=lambda r: (not isinstance(r["url"], str), r["level"]))  # a column with a page first
+        placed = [(r, how) for r in rows if parent and (how := _under(snapshot, r, parent))]
+        row, how = placed[0] if placed else (rows[0], "")
+        url = row["url"] if isinstance(row["url"], str) else None
+        ev = page_evidence(snapshot, url)
+        reason = wanted.explain(row["path"])
+        if url and (problem := page_problem(snapshot, url)):
+            status, text = problem
+            return [Finding(subject, status, measured=f"栏目“{row['path']}”的页面无法读取", expected=expected,
+                            message=f"“{row['name']}”（{reason}）：{text}", **ev)]
+        if parent and not placed:
             return [Finding(subject, FAIL, measured=f"栏目位于“{row['path']}”", expected=expected,
-                            message=f"栏目“{row['name']}”存在，但不在“{parent}”平台下", **ev)]
-        return [Finding(subject, PASS, measured=f"栏目“{row['path']}”", expected=expected,
-                        message="栏目存在", **ev)]
-    # no page declares the column: is there a link by that name whose page could not be read?
+                            message=f"“{row['name']}”存在（{reason}），但不在“{parent}”平台下", **ev)]
+        return [Finding(subject, PASS, measured=f"栏目“{row['path']}”（{reason}{'；' + how if how else ''}）",
+                        expected=expected, message=f"栏目存在：{reason}；依据：{row['provenance']}", **ev)]
+    # no column in the model: a link by that name whose page could not be read?
     links = snapshot.links
-    named = links[links["text"].map(lambda t: norm_name(t) in _names(params))] if len(links) else links
+    names = {norm_name(params["column"]), *(norm_name(a) for a in params.get("aliases", []))}
+    from ..site.vocabulary import vocabulary
+
+    vocab = vocabulary()
+    klass = vocab.resolve(params["column"])
+    named = links[links["text"].map(lambda t: norm_name(t) in names or (
+        klass is not None and (m := vocab.classify(t)) is not None and m.cls == klass.id))] if len(links) else links
     for url in dict.fromkeys(named["to_url"]) if len(named) else []:
         problem = page_problem(snapshot, url)
         if problem:
             status, reason = problem
             return [Finding(subject, status, measured="栏目链接存在但页面无法读取", expected=expected,
                             message=f"“{subject}”链接指向的页面：{reason}", evidence_url=url)]
-        return [Finding(subject, PASS, measured="栏目链接存在且页面可访问", expected=expected,
-                        message="栏目入口存在", **page_evidence(snapshot, url))]
-    if snapshot.truncated:
+    if (why := structure_unknown(snapshot)):
+        return [Finding(subject, UNVERIFIED, expected=expected, message=f"{why}，未找到该栏目但无法确认其不存在")]
+    if wanted.could_be:
         return [Finding(subject, UNVERIFIED, expected=expected,
-                        message="抓取达到页面上限，未找到该栏目但无法确认其不存在")]
+                        message=f"未找到名称可识别的“{subject}”栏目；以下未归类栏目可能是：{'、'.join(wanted.could_be[:5])}"
+                                "（可用 --column-map 指定）")]
     return [Finding(subject, FAIL, measured="未找到该栏目", expected=expected,
                     message=f"网站未开设“{subject}”栏目（抓取全部 {len(snapshot.pages)} 个页面未见）",
                     **page_evidence(snapshot, snapshot.start_url))]
+
+
+@check(
+    "column_name_standard",
+    title="栏目名称规范",
+    basis="国办公开办函〔2019〕61号：政府信息公开平台统一设置“政府信息公开指南”“政府信息公开制度”“法定主动公开内容”"
+          "“政府信息公开年报”等栏目，栏目名称应规范统一",
+    remediation="将栏目名称改为规范名称（如“信息公开”改为“政府信息公开”，“信息公开年报”改为“政府信息公开年报”）。",
+    params={"columns": ["platform", "guide", "system", "statutory", "annual_report"]},
+    types={"columns": list},
+)
+def column_name_standard(snapshot, params, ctx) -> list[Finding]:
+    """Each existing column of the listed classes carries the class's standard name; a class with no column is
+    ``not_applicable`` here (its absence is ``column_present``'s finding, never this one's)."""
+    why = home_unreachable(snapshot)
+    if why:
+        return [Finding("栏目名称", UNVERIFIED, message=why)]
+    out = []
+    for ref in params["columns"]:
+        wanted = columns_of_class(snapshot, ref)
+        found = wanted.found
+        if found.empty:
+            out.append(Finding(wanted.label, NA, expected=f"栏目名称为“{wanted.label}”",
+                               message="网站未发现该类栏目（是否应开设见“必设栏目”检查）"))
+            continue
+        for _, row in found.iterrows():
+            ev = page_evidence(snapshot, row["url"] if isinstance(row["url"], str) else None)
+            expected = f"栏目名称为“{wanted.label}”"
+            if norm_name(row["name"]) == norm_name(wanted.label):
+                out.append(Finding(row["path"], PASS, measured=f"“{row['name']}”", expected=expected, **ev))
+            else:
+                out.append(Finding(row["path"], FAIL, measured=f"“{row['name']}”", expected=expected,
+                                   message=f"栏目名称不规范：“{row['name']}”应为“{wanted.label}”（{wanted.explain(row['path'])}）",
+                                   **ev))
+    return out
 
 
 @check(
@@ -75,14 +137,14 @@ def column_present(snapshot, params, ctx) -> list[Finding]:
     types={"columns": list},
 )
 def column_nonempty(snapshot, params, ctx) -> list[Finding]:
-    """Every column with a list page has at least one entry (``columns`` limits which)."""
+    """Every column with a list page has at least one entry (``columns`` limits which, by class or name)."""
     why = home_unreachable(snapshot)
     if why:
         return [Finding("全部栏目", UNVERIFIED, message=why)]
     cols = snapshot.columns
-    cols = cols[cols["has_list_page"]]
     if params["columns"]:
-        cols = find_columns(snapshot, {norm_name(n) for n in params["columns"]})
+        cols = columns_of_class(snapshot, params["columns"]).found
+    cols = cols[cols["has_list_page"]]
     parents = set(snapshot.columns["parent"].dropna())
     out = []
     for _, c in cols.iterrows():
@@ -92,11 +154,17 @@ def column_nonempty(snapshot, params, ctx) -> list[Finding]:
         n = int(c["item_count"]) + int(c["articles_seen"])
         if n > 0:
             out.append(Finding(c["path"], PASS, measured=f"{int(c['item_count'])}条", expected="至少1条信息", **ev))
-        else:
-            out.append(Finding(c["path"], FAIL, measured="0条", expected="至少1条信息",
-                               message=f"“{c['name']}”为空白栏目", **ev))
+            continue
+        if int(c["dead_items"]):  # entries whose links lead nowhere (javascript:;) are not a blank column
+            out.append(Finding(c["path"], UNVERIFIED, measured=f"{int(c['dead_items'])}条（链接无效）", expected="至少1条信息",
+                               message=f"“{c['name']}”列表有{int(c['dead_items'])}条带日期的信息，但链接无效"
+                                       "（javascript:或空链接），无法核验内容", **ev))
+            continue
+        out.append(Finding(c["path"], FAIL, measured="0条", expected="至少1条信息",
+                           message=f"“{c['name']}”为空白栏目", **ev))
     if not out:
-        return [Finding("全部栏目", NA, message="未发现带列表页的栏目")]
+        why = structure_unknown(snapshot) or "未发现带列表页的栏目"
+        return [Finding("全部栏目", UNVERIFIED if structure_unknown(snapshot) else NA, message=why)]
     return out
 
 
@@ -111,26 +179,43 @@ def column_nonempty(snapshot, params, ctx) -> list[Finding]:
     types={"columns": list, "max_age_days": int},
 )
 def column_fresh(snapshot, params, ctx) -> list[Finding]:
-    """The newest entry of each listed column is at most ``max_age_days`` old on the audit day."""
+    """The newest entry of each column of the listed classes is at most ``max_age_days`` old on the audit day."""
     limit = params["max_age_days"]
     expected = f"最近更新不超过{limit}天"
+    wanted = columns_of_class(snapshot, params["columns"])
     why = home_unreachable(snapshot)
     if why:
-        return [Finding("、".join(params["columns"]), UNVERIFIED, expected=expected, message=why)]
-    cols = find_columns(snapshot, {norm_name(n) for n in params["columns"]})
+        return [Finding(wanted.label, UNVERIFIED, expected=expected, message=why)]
+    parents = set(snapshot.columns["parent"].dropna())
+    cols = wanted.found[~wanted.found["path"].isin(parents) | wanted.found["has_list_page"]]
     if cols.empty:
-        return [Finding("、".join(params["columns"]), NA, expected=expected,
-                        message="网站未设置此类栏目（是否应设置见“必设栏目”检查）")]
+        if (why := structure_unknown(snapshot)):
+            return [Finding(wanted.label, UNVERIFIED, expected=expected, message=f"{why}，未见此类栏目")]
+        if wanted.could_be:
+            return [Finding(wanted.label, UNVERIFIED, expected=expected,
+                            message=f"未找到名称可识别的此类栏目；以下未归类栏目可能是：{'、'.join(wanted.could_be[:5])}")]
+        return [Finding(wanted.label, NA, expected=expected, message="网站未设置此类栏目（是否应设置见“必设栏目”检查）")]
     out = []
+    entries = snapshot.entries
     for _, c in cols.iterrows():
-        ev = page_evidence(snapshot, c["url"])
+        ev = page_evidence(snapshot, c["url"] if isinstance(c["url"], str) else None)
+        reason = wanted.explain(c["path"])
         newest = c["newest_date"]
         if newest is None or pd.isna(newest):
-            status = UNVERIFIED if int(c["item_count"]) else FAIL
-            msg = "栏目有信息但未识别出发布日期" if status == UNVERIFIED else "栏目没有任何信息"
-            out.append(Finding(c["path"], status, expected=expected, measured="无日期", message=msg, **ev))
+            docs = snapshot.documents_in([c["path"]])
+            dates = [d for d in docs["publish_date"] if d is not None and not pd.isna(d)] if len(docs) else []
+            newest = max(dates) if dates else None
+        if newest is None or pd.isna(newest):
+            if int(c["item_count"]) or int(c["articles_seen"]) or int(c["dead_items"]):
+                out.append(Finding(c["path"], UNVERIFIED, expected=expected, measured="无日期",
+                                   message=f"“{c['name']}”（{reason}）有信息但未识别出发布日期", **ev))
+            elif not c["has_list_page"]:
+                out.append(Finding(c["path"], UNVERIFIED, expected=expected, measured="无列表页",
+                                   message=f"“{c['name']}”（{reason}）未抓取到列表页，无法判断更新情况", **ev))
+            else:
+                out.append(Finding(c["path"], FAIL, expected=expected, measured="无信息",
+                                   message=f"“{c['name']}”栏目没有任何信息（{reason}）", **ev))
             continue
-        entries = snapshot.entries
         newest_urls = entries[(entries["column_path"] == c["path"]) & (entries["date"] == newest)]["url"]
         why = next((w for u in newest_urls if (w := ctx.invalid("entries", u))), None)
         if why:
@@ -139,5 +224,6 @@ def column_fresh(snapshot, params, ctx) -> list[Finding]:
         age = (ctx.as_of - newest).days
         ok = age <= limit
         out.append(Finding(c["path"], PASS if ok else FAIL, measured=f"最近更新{newest:%Y-%m-%d}（{age}天前）",
-                           expected=expected, message="" if ok else f"“{c['name']}”已{age}天未更新", **ev))
+                           expected=expected, message=f"“{c['name']}”（{reason}）" + ("" if ok else f"已{age}天未更新"),
+                           **ev))
     return out

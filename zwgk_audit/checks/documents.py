@@ -7,27 +7,46 @@ import pandas as pd
 
 from .. import calendar as wd
 from .base import FAIL, NA, PASS, UNVERIFIED, Finding, check
-from .evidence import home_unreachable, norm_name, page_evidence, page_problem
+from .evidence import columns_of_class, home_unreachable, page_evidence, page_problem, structure_unknown
 
 
-def _in_columns(articles: pd.DataFrame, names: list[str]) -> pd.DataFrame:
-    wanted = {norm_name(n) for n in names}
-    if articles.empty:
-        return articles
-    mask = articles["column_path"].map(lambda p: isinstance(p, str) and bool(wanted & {norm_name(x) for x in p.split("/")}))
-    return articles[mask]
+def _in_columns(snapshot, refs: list[str]) -> pd.DataFrame:
+    """Documents held by a column of the classes ``refs`` name (own breadcrumb or listed on the column's pages)."""
+    wanted = columns_of_class(snapshot, refs)
+    return snapshot.documents_in(wanted.found["path"]) if len(wanted.found) else snapshot.articles.iloc[0:0]
 
 
 def _documents(snapshot, columns: list[str], expected: str) -> tuple[pd.DataFrame, list[Finding]]:
-    """Documents in ``columns``, or the one finding that says why none can be judged."""
-    subject = "、".join(columns)
+    """Documents in columns of the classes ``columns`` name, or the one finding that says why none can be judged.
+
+    ``not_applicable`` only when the whole site's column tree was read and no column of the class exists;
+    a class column with no readable document, a cut crawl or an unclassified column that could be the class
+    leave the item ``unverified``, saying which."""
+    wanted = columns_of_class(snapshot, columns)
+    subject = wanted.label
     why = home_unreachable(snapshot)
     if why:
         return snapshot.articles.iloc[0:0], [Finding(subject, UNVERIFIED, expected=expected, message=why)]
-    docs = _in_columns(snapshot.articles, columns)
-    if docs.empty:
-        return docs, [Finding(subject, NA, expected=expected, message="未发现该类栏目中的文件")]
-    return docs, []
+    docs = snapshot.documents_in(wanted.found["path"]) if len(wanted.found) else snapshot.articles.iloc[0:0]
+    if not docs.empty:
+        return docs, []
+    if len(wanted.found):
+        names = "、".join(f"“{p}”" for p in wanted.found["path"][:5])
+        cut = "（抓取达到页面上限）" if snapshot.truncated else ""
+        return docs, [Finding(subject, UNVERIFIED, expected=expected,
+                              message=f"{names}栏目中未读取到文件{cut}，无法判断", evidence_url=_first_url(wanted.found))]
+    if (why := structure_unknown(snapshot)):
+        return docs, [Finding(subject, UNVERIFIED, expected=expected, message=f"{why}，未见“{subject}”类栏目")]
+    if wanted.could_be:
+        return docs, [Finding(subject, UNVERIFIED, expected=expected,
+                              message=f"未找到名称可识别的“{subject}”类栏目；以下未归类栏目可能是："
+                                      f"{'、'.join(wanted.could_be[:5])}（可用 --column-map 指定）")]
+    return docs, [Finding(subject, NA, expected=expected, message=f"网站未设置“{subject}”类栏目（是否应设置见“必设栏目”检查）")]
+
+
+def _first_url(found: pd.DataFrame) -> str:
+    urls = [u for u in found["url"] if isinstance(u, str)]
+    return urls[0] if urls else ""
 
 
 def _blank(v) -> bool:
@@ -109,12 +128,19 @@ def interpretation_linked(snapshot, params, ctx) -> list[Finding]:
     if why:
         return [Finding("政策文件", UNVERIFIED, expected=expected, message=why)]
     arts = snapshot.articles
-    docs = _in_columns(arts, params["document_columns"])
-    if params["require_doc_no"] and not docs.empty:
-        docs = docs[~docs["doc_no"].map(_blank)]
+    docs, cannot = _documents(snapshot, params["document_columns"], expected)
+    if cannot:
+        return cannot
+    if params["require_doc_no"]:
+        numbered = docs[~docs["doc_no"].map(_blank)]
+        if numbered.empty and not docs["metadata_fields"].map(lambda f: "doc_no" in (f or [])).any():
+            return [Finding("政策文件", UNVERIFIED, expected=expected,
+                            message=f"“政策文件”类栏目中的{len(docs)}个文件均未读取到文号字段（文号可能只在标题或正文中），"
+                                    "无法判断哪些文件需要解读", **page_evidence(snapshot, docs["url"].iloc[0]))]
+        docs = numbered
     if docs.empty:
         return [Finding("政策文件", NA, expected=expected, message="未发现需要解读的政策文件（有文号的政策文件）")]
-    interps = _in_columns(arts, params["interpretation_columns"])
+    interps = _in_columns(snapshot, params["interpretation_columns"])
     interps = pd.concat([interps, arts[arts["title"].fillna("").str.contains("解读")]]).drop_duplicates("url")
     interp_by_url = {r["url"]: r for _, r in interps.iterrows()}
     back: dict[str, list[str]] = {}
@@ -290,7 +316,7 @@ def count_at_least(snapshot, params, ctx) -> list[Finding]:
         return [Finding(subject, UNVERIFIED, expected=expected, message=why)]
     arts = snapshot.articles
     if params["columns"]:
-        arts = _in_columns(arts, params["columns"])
+        arts = _in_columns(snapshot, params["columns"])
     pattern = re.compile(params["pattern"])
     rows = [r for _, r in arts.iterrows() if isinstance(r["title"], str) and pattern.search(r["title"])
             and not _blank(r["publish_date"]) and start <= r["publish_date"] <= ctx.as_of]

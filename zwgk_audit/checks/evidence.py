@@ -1,22 +1,65 @@
 """Shared look-ups checks use to point at evidence and to say why they cannot decide."""
 from __future__ import annotations
 
-import functools
-import re
-import unicodedata
+from dataclasses import dataclass
 
 import pandas as pd
 
+from ..site.vocabulary import norm_name  # noqa: F401  (checks compare names the way the site model does)
 from .base import Finding
 
 
-@functools.lru_cache(maxsize=4096)
-def norm_name(name: str) -> str:
-    """Column names compare without spaces, punctuation width or 栏目 suffixes (cached: a portal repeats a few
-    dozen names on every page)."""
-    s = unicodedata.normalize("NFKC", name or "")
-    s = re.sub(r"[\s\u3000·•:：\"“”'‘’]+", "", s)
-    return s.removesuffix("栏目").removesuffix("专栏") or s
+@dataclass
+class ClassColumns:
+    """The columns that stand for a checklist's column reference (a class id or any name), and why."""
+
+    label: str  # what findings call the class: its canonical name, or the literal name asked for
+    found: pd.DataFrame  # columns of the class (or named like the reference / an alias)
+    why: dict[str, str]  # column path -> "行政规范性文件 → 政策文件：同义名称"
+    could_be: list[str]  # unclassified columns that might be it ("公文通知（含“公文”）")
+
+    def explain(self, path: str) -> str:
+        return self.why.get(path, "")
+
+
+def columns_of_class(snapshot, refs, aliases=()) -> ClassColumns:
+    """Resolve column references through the vocabulary (``data/columns.yaml``): ``政策文件``, ``policy_documents``
+    and ``行政规范性文件`` all ask for the policy-document class; a name no rule knows is matched literally."""
+    from ..site.vocabulary import vocabulary
+
+    vocab = vocabulary()
+    refs = [refs] if isinstance(refs, str) else [r for r in refs if r]
+    classes = {c.id: c for r in refs if (c := vocab.resolve(r)) is not None}
+    literal = {norm_name(r) for r in [*refs, *aliases] if r}
+    cols = snapshot.columns
+    if cols is None or cols.empty:
+        found = cols if cols is not None else pd.DataFrame(columns=["path", "name", "class"])
+        why: dict[str, str] = {}
+    else:
+        by_class = cols["class"].isin(list(classes))
+        by_name = cols["name"].map(lambda n: norm_name(n) in literal)
+        found = cols[by_class | by_name]
+        why = {}
+        for path, name, cname, rule, in_class in zip(found["path"], found["name"], found["class_name"],
+                                                    found["class_rule"], by_class[found.index]):
+            why[path] = f"{name} → {cname}：{rule}" if in_class else f"{name}：与清单所列名称相同"
+    could_be = []
+    if cols is not None and len(cols) and classes:
+        for name, path, klass in zip(cols["name"], cols["path"], cols["class"]):
+            if isinstance(klass, str) or path in why:
+                continue
+            hint = next((h for c in classes for h in [vocab.could_be(name, c)] if h), None)
+            if hint:
+                could_be.append(f"“{name}”（含“{hint}”）")
+    label = "、".join(dict.fromkeys(c.name for c in classes.values())) or "、".join(refs)
+    return ClassColumns(label, found, why, list(dict.fromkeys(could_be)))
+
+
+def structure_unknown(snapshot) -> str | None:
+    """Why the column tree may be incomplete (None when every column page found was fetched)."""
+    if snapshot.structure_complete:
+        return None
+    return "抓取达到页面上限，栏目结构未抓取完整"
 
 
 def page_evidence(snapshot, url: str | None) -> dict[str, str]:

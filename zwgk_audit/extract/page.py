@@ -96,6 +96,7 @@ class PageFacts:
     article: dict[str, object] = field(default_factory=dict)
     identity: dict[str, str | None] = field(default_factory=dict)
     column_source: str = ""  # breadcrumb | meta | "" (no column named on the page itself)
+    dead_entries: int = 0  # dated list rows whose link leads nowhere (javascript:;, empty href)
     area: str = ""  # the platform the page's own heading names (<h1>政府信息公开</h1> over a column's page)
 
 
@@ -435,6 +436,7 @@ def extract(url: str, html: str) -> PageFacts:
             continue
         target = resolve(base, a.get("href"))
         if not target:
+            facts.dead_entries += 1  # a dated entry whose link leads nowhere (javascript:;): not a blank column
             continue
         entry_anchors.add(a)
         facts.entries.append((target, title, parse_date(m.group(0))))
@@ -490,7 +492,9 @@ def extract(url: str, html: str) -> PageFacts:
                 facts.links.append(Link(target, f"第{i if m['div'] else i + 1}页", "pager"))
 
     if not is_article:
-        facts.entries.extend(_anchor_entries(doc, base, nav, entry_anchors))
+        extra = _anchor_entries(doc, base, nav, entry_anchors)
+        facts.entries.extend(e for e in extra if e[0])
+        facts.dead_entries += sum(1 for e in extra if not e[0])
     if is_article:
         facts.kind = "article"
         last = WORDS_ONLY.sub("", facts.column_path[-1]) if facts.column_path else ""
@@ -505,8 +509,8 @@ def extract(url: str, html: str) -> PageFacts:
         meta["source_links"] = source
         meta["attachments"] = [l.url for l in facts.links if l.kind == "attachment"]
         facts.article = meta
-    elif facts.entries or (facts.column_path and (facts.column_source == "meta" or "暂无" in html
-                                                  or CREATE_PAGE.search(html) or EMPTY_LIST.search(html))):
+    elif facts.entries or facts.dead_entries or (facts.column_path and (
+            "暂无" in html or CREATE_PAGE.search(html) or EMPTY_LIST.search(html))):
         facts.kind = "list"  # a list without a breadcrumb is still a list: the site model names it from its links
 
     facts.identity = identity(html)
@@ -565,7 +569,7 @@ def _anchor_entries(doc, base: str, nav: set, taken: set) -> list[tuple[str, str
     (2020-12-29)</h3></a>``), or a small block holding one link and a date (``<div><a>…</a><span>2020-01-01</span>``)."""
     out = []
     for a in doc.iter("a"):
-        if a in taken or a in nav or not a.get("href"):
+        if a in taken or a in nav or a.get("href") is None:
             continue
         own = _text(a)
         if not 6 <= len(own) <= 200:
@@ -588,6 +592,8 @@ def _anchor_entries(doc, base: str, nav: set, taken: set) -> list[tuple[str, str
         if target and len(title) >= 4:
             taken.add(a)
             out.append((target, title, parse_date(m.group(0))))
+        elif len(title) >= 4:
+            out.append(("", title, parse_date(m.group(0))))  # dead link: counted, not listed
     return out
 
 

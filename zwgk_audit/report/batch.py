@@ -15,8 +15,8 @@ table{border-collapse:collapse;width:100%;font-size:.9em}td,th{border:1px solid 
 <h1>政务公开批量评估汇总</h1>
 <p>部门 {{ ranking|length }} 个；{% for k, v in status.items() %}{{ k }} {{ v }}；{% endfor %}</p>
 {% for title, uri in charts %}<h2>{{ title }}</h2><img alt="{{ title }}" src="{{ uri }}">{% endfor %}
-<h2>排名</h2><table><tr><th>排名</th><th>部门</th><th>地区</th><th>层级</th><th>状态</th><th>得分</th><th>覆盖率</th><th>绩效折算</th><th>不符合项目</th><th>原因</th></tr>
-{% for r in ranking.itertuples() %}<tr><td>{{ r.rank }}</td><td>{{ r.agency }}</td><td>{{ r.region }}</td><td>{{ r.level }}</td><td>{{ r.status }}</td>
+<h2>排名</h2><table><tr><th>排名</th><th>部门</th><th>地区</th><th>层级</th><th>状态</th><th>评估完整性</th><th>得分</th><th>覆盖率</th><th>绩效折算</th><th>不符合项目</th><th>原因</th></tr>
+{% for r in ranking.itertuples() %}<tr><td>{{ r.rank }}</td><td>{{ r.agency }}</td><td>{{ r.region }}</td><td>{{ r.level }}</td><td>{{ r.status }}</td><td>{{ r.completeness }}</td>
 <td>{{ r.score }}</td><td>{{ r.coverage }}</td><td>{{ r.appraisal_points }}</td><td>{{ r.failed_items }}</td><td>{{ r.reason }}</td></tr>{% endfor %}
 </table></body></html>"""
 

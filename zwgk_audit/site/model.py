@@ -26,6 +26,7 @@ import pandas as pd
 from .vocabulary import Vocabulary, norm_name, vocabulary
 
 COLUMN_FIELDS = ["path", "name", "parent", "level", "url", "list_urls", "provenance", "list_pages", "item_count",
+                 "dead_items",
                  "newest_date", "has_list_page", "articles_seen", "class", "class_name", "class_rule", "standard"]
 MEMBERSHIP_FIELDS = ["doc_url", "column_path", "source"]
 NOT_A_NAME = re.compile(r"^(更多|more|查看更多|更多>+|>+|»+|详细|详情|点击进入|进入|返回|上一页|下一页|首页|尾页|末页|\d+)$", re.I)
@@ -80,7 +81,7 @@ def build_site(pages: pd.DataFrame, entries: pd.DataFrame, articles: pd.DataFram
             names_for[to][text.strip()] += 1
         if to not in global_targets:
             linked_from[to].add(frm)
-        if isinstance(group, str) and group:
+        if isinstance(group, str) and group and norm_name(text) != norm_name(group):
             area = by_url.get(frm, {}).get("area")
             group_of[to][(area, group) if isinstance(area, str) and area and area != group else (group,)] += 1
 
@@ -178,7 +179,10 @@ def build_site(pages: pd.DataFrame, entries: pd.DataFrame, articles: pd.DataFram
         if own and page["kind"] == "article":
             continue  # an article that names its own column: that column is already in the tree
         if own:  # a page that names its own column (a blank column's page, a single-page column)
-            add(tuple(own.split("/")), to, f"页面面包屑；链接“{text.strip()}”（位于 {frm}）")
+            path, how = tuple(own.split("/")), "页面面包屑" if page["column_source"] == "breadcrumb" else "页面ColumnName"
+            if len(path) == 1 and (up := parent_of(to))[0]:
+                path, how = (*up[0], path[0]), f"{how}；上级：{up[1]}"
+            add(path, to, f"{how}；链接“{text.strip()}”（位于 {frm}）")
             listed_urls.add(to)
             continue
         parent, parent_how = parent_of(to)
@@ -188,6 +192,8 @@ def build_site(pages: pd.DataFrame, entries: pd.DataFrame, articles: pd.DataFram
             if hub_class and vocab.classes[hub_class.cls].kind == "container":
                 parent, parent_how = tuple(hub["path"].split("/")), f"链接位于“{hub['name']}”页面"
         path = (*parent, text.strip()) if parent else (text.strip(),)
+        if parent and norm_name(parent[-1]) == norm_name(text):
+            path = parent  # the link is the group heading's own page
         add(path, to, f"链接“{text.strip()}”（位于 {frm}）" + (f"；上级：{parent_how}" if parent_how else ""))
         listed_urls.add(to)
 
@@ -227,6 +233,7 @@ def build_site(pages: pd.DataFrame, entries: pd.DataFrame, articles: pd.DataFram
         good = [d for d in dates if d is not None and not pd.isna(d)]
         if good:
             newest[col] = max(good)
+    dead = dict(zip(pages["url"], pages["dead_entries"].fillna(0))) if "dead_entries" in pages.columns else {}
     docs_per_col = memberships.groupby("column_path")["doc_url"].nunique().to_dict() if len(memberships) else {}
     rows = []
     for key, col in columns.items():
@@ -234,6 +241,7 @@ def build_site(pages: pd.DataFrame, entries: pd.DataFrame, articles: pd.DataFram
         rows.append({
             **col, "provenance": "；".join(col["provenance"]), "list_pages": len(col["list_urls"]),
             "item_count": int(counts.get(key, 0)), "newest_date": newest.get(key),
+            "dead_items": int(sum(dead.get(u, 0) or 0 for u in col["list_urls"])),
             "has_list_page": bool(col["list_urls"]), "articles_seen": int(docs_per_col.get(key, 0)),
             "class": match[0], "class_name": match[1], "class_rule": match[2], "standard": match[3],
         })
@@ -246,7 +254,11 @@ def classify_column(name: str, url: str | None, vocab: Vocabulary,
     """(class id, canonical name, rule, carries the standard name) for one column; the column map wins."""
     if column_map:
         mapped = column_map.get(url) if url else None
-        mapped = mapped or column_map.get(name) or column_map.get(norm_name(name))
+        for key in (name, norm_name(name)):
+            if mapped is None:
+                mapped = column_map.get(key)
+        if mapped == "":
+            return None, None, None, False  # the evaluator says: not any class
         if mapped:
             c = vocab.classes[mapped]
             return c.id, c.name, "评估人员指定（--column-map）", norm_name(name) == norm_name(c.name)
