@@ -13,9 +13,8 @@ from .evidence import (columns_of_class, home_unreachable, norm_name, page_evide
                        structure_unknown)
 
 
-def _under(snapshot, row, parent_ref: str) -> str | None:
-    """How column ``row`` sits under the ``parent_ref`` class (its path, or a hub page of the class linking it)."""
-    parents = columns_of_class(snapshot, parent_ref)
+def _under(snapshot, row, parents) -> str | None:
+    """How column ``row`` sits under the ``parents`` columns (its path, or a hub page of the class linking it)."""
     parent_paths = set(parents.found["path"]) if len(parents.found) else set()
     parts = row["path"].split("/")
     for i in range(len(parts) - 1, 0, -1):
@@ -53,7 +52,8 @@ def column_present(snapshot, params, ctx) -> list[Finding]:
     if len(found):
         rows = [r for _, r in found.iterrows()]
         rows.sort(key=lambda r: (not isinstance(r["url"], str), r["level"]))  # a column with a page first
-        placed = [(r, how) for r in rows if parent and (how := _under(snapshot, r, parent))]
+        parents = columns_of_class(snapshot, parent) if parent else None
+        placed = [(r, how) for r in rows if parents is not None and (how := _under(snapshot, r, parents))]
         row, how = placed[0] if placed else (rows[0], "")
         url = row["url"] if isinstance(row["url"], str) else None
         ev = page_evidence(snapshot, url)

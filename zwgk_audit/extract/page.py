@@ -517,8 +517,15 @@ def extract(url: str, html: str) -> PageFacts:
     return facts
 
 
-CONTAINER_HEADING = re.compile(r"^(?:政府信息公开|信息公开|政务公开|法定主动公开内容|主动公开内容|法定主动公开|政府信息公开目录|"
-                               r"信息公开目录|主动公开目录|主动公开)$")
+def _is_container_name(text: str) -> bool:
+    """A heading naming a container class (the platform, 法定主动公开内容) in the column vocabulary (data/columns.yaml)."""
+    from ..site.vocabulary import vocabulary
+
+    vocab = vocabulary()
+    m = vocab.classify(text)
+    return m is not None and m.rule in ("规范名称", "同义名称") and vocab.classes[m.cls].kind == "container"
+
+
 HEADING_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6", "span", "strong", "b", "p", "dt", "div", "li", "a", "em", "i"}
 
 
@@ -535,7 +542,7 @@ def _container_headings(doc, page_anchors: int) -> tuple[str, dict]:
         if not t or "公开" not in t or len(t) > 20 or len(el) > 1:
             continue
         text = " ".join(t.split())
-        if not CONTAINER_HEADING.match(text.replace(" ", "")):
+        if not _is_container_name(text):
             continue
         href = (el.get("href") or "").strip() if el.tag == "a" else ""
         if el.tag == "a" and href and not href.startswith(("javascript", "#")):
