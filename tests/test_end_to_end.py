@@ -9,31 +9,7 @@ from zwgk_audit.sample import Defects, SampleConfig, generate
 from zwgk_audit.snapshot import Snapshot
 
 from .conftest import AS_OF, crawl_portal
-
-
-def _subject_key(defect: dict) -> str:
-    """What the finding's subject ends with for this defect."""
-    return defect["subject"]
-
-
-def assert_matches_manifest(a, manifest):
-    failed = a.findings[a.findings["status"] == "fail"]
-    planted = manifest["defects"]
-    # found when planted
-    for d in planted:
-        mine = failed[failed["check"] == d["check"]]
-        if d["type"] == "no_footer_identity":  # one failure per missing identity, subjects are their names
-            assert len(mine) == len(d["detail"]["missing"]), mine
-            continue
-        hit = mine["subject"].map(lambda s: s.endswith(_subject_key(d)) or s == d["subject"])
-        assert hit.any(), f"planted {d['type']} {d['subject']} not found by {d['check']}"
-    # silent when not planted: each failing subject belongs to a planted defect of that check
-    for _, f in failed.iterrows():
-        own = [d for d in planted if d["check"] == f["check"]]
-        if f["check"] == "site_identity":
-            assert own, f"unexpected site_identity failure: {f['message']}"
-            continue
-        assert any(f["subject"].endswith(d["subject"]) for d in own), f"false positive: {f['check']} {f['subject']} {f['message']}"
+from .manifest import assert_matches_manifest
 
 
 def test_clean_portal_has_no_failed_finding(clean_snapshot, checklist):

@@ -43,8 +43,8 @@ def analyse(f: Fetched, kind: str) -> dict | None:
     if f.status is None or kind != "page" or not f.body:
         return None
     ctype = f.content_type.lower()
-    if ctype and "html" not in ctype and "xml" not in ctype:
-        return {"kind": "non_html"}
+    if ctype and "html" not in ctype and "xml" not in ctype and "json" not in ctype:
+        return {"kind": "non_html"}  # JSON stays: a CMS's list API (gkmlpt) is a list page drawn by script
     text, enc, how = decode_html(f.body, f.content_type)
     out: dict[str, Any] = {"encoding": enc, "encoding_source": how}
     blocked = block_reason(f.status, text)

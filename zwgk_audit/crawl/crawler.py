@@ -14,7 +14,7 @@ import urllib.robotparser
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
-from ..extract.urls import canonical, host_of
+from ..extract.urls import canonical, host_of, split_key
 from ..snapshot import Snapshot, SnapshotBuilder
 from .fetcher import CrawlConfig, Fetcher
 from .external import check_external
@@ -28,7 +28,8 @@ SKIP_EXT = re.compile(
 ARTICLE_URL = re.compile(r"/t\d{8}_\d+|/art_\d+_\d+|/\d{6}/[0-9a-f]{20,}|/content_\d+|/\d{4}-\d{2}/\d{2}/")
 
 
-PAGINATION_PARAMS = {"page", "pagenum", "pageindex", "pageno", "p", "curpage", "currpage", "pn", "index", "start", "offset"}
+PAGINATION_PARAMS = {"page", "pagenum", "pageindex", "pageno", "p", "curpage", "currpage", "pn", "index", "start", "offset",
+                     "startrecord", "endrecord", "perpage", "sid"}  # Hanweb dataproxy.jsp; gkmlpt api/all
 CALENDAR_PARAMS = re.compile(r"^(date|day|month|year|yearmonth|ym|calendar|cal|time|d|m|y)$", re.I)
 MAX_QUERY_VARIANTS = 40  # distinct query strings per path (list pages beyond are a trap, or a search form)
 MAX_CALENDAR_VARIANTS = 5
@@ -168,7 +169,9 @@ def crawl(url: str, out: str | Path | None = None, config: CrawlConfig | None = 
                 builder.event({"kind": "robots_blocked", "url": target, "error": "disallowed by robots.txt",
                                "fetched_at": when, "record_id": rid})
                 continue
-            f = fetcher.get(target, in_scope=in_scope)
+            url, method, body = split_key(target)
+            f = fetcher.get(url, method, in_scope=in_scope, body=body)
+            f.url = target  # the snapshot's key: a POST's carries its form
             fetched += 1
             rid = recorder.fetched(f)
             facts = builder.ingest(f, "page", rid)

@@ -80,6 +80,7 @@ class Fetched:
     truncated: bool = False
     hops: list["Fetched"] = field(default_factory=list)  # redirect responses before the final one
     method: str = "GET"
+    request_body: str | None = None  # the form a POST sent (Hanweb dataproxy.jsp), kept in the WARC request record
 
     @property
     def content_type(self) -> str:
@@ -158,19 +159,23 @@ class Fetcher:
                 _NEXT_START[host] = max(_NEXT_START[host], start + late - SLACK * interval + interval)
                 self.behind_schedule += late - SLACK * interval
 
-    def get(self, url: str, method: str = "GET", in_scope=None) -> Fetched:
+    def get(self, url: str, method: str = "GET", in_scope=None, body: str | None = None) -> Fetched:
         """Fetch ``url``; redirects are followed by hand so each hop is evidence and
-        a redirect off the portal's scope (``in_scope(url) -> bool``) is recorded, not followed."""
+        a redirect off the portal's scope (``in_scope(url) -> bool``) is recorded, not followed.
+
+        ``body`` is a form sent with a POST; a redirect after a POST is followed with a GET, as browsers do."""
         cfg = self.config
         hops: list[Fetched] = []
         seen = {url}
         current = url
         while True:
-            f, resp = self._one(current, method)
+            f, resp = self._one(current, method, body)
             if resp is None or not resp.is_redirect:
                 f.url = url
                 f.hops = hops
                 return f
+            if method == "POST" and resp.status_code in (301, 302, 303):
+                method, body = "GET", None
             location = urljoin(current, resp.headers.get("Location", ""))
             hop = Fetched(current, location, resp.status_code, list(resp.headers.items()), b"", f.fetched_at, method=method)
             hops.append(hop)
@@ -187,13 +192,16 @@ class Fetcher:
             seen.add(location)
             current = location
 
-    def _one(self, url: str, method: str) -> tuple[Fetched, requests.Response | None]:
+    def _one(self, url: str, method: str, form: str | None = None) -> tuple[Fetched, requests.Response | None]:
         """One request, no redirects followed; the response object is returned for redirect handling."""
         self._wait_turn(url)
         started = _now()
         cfg = self.config
         tls_note = None
         kwargs = dict(stream=True, timeout=(cfg.connect_timeout, cfg.read_timeout), allow_redirects=False)
+        if form is not None:
+            kwargs.update(data=form.encode("utf-8"),
+                          headers={"Content-Type": "application/x-www-form-urlencoded; charset=UTF-8"})
         try:
             try:
                 resp = self.session.request(method, url, verify=cfg.verify_tls, **kwargs)
@@ -205,21 +213,21 @@ class Fetcher:
                     warnings.simplefilter("ignore", urllib3.exceptions.InsecureRequestWarning)
                     resp = self.session.request(method, url, verify=False, **kwargs)
         except requests.exceptions.SSLError as exc:
-            return Fetched(url, url, None, fetched_at=started, error=f"TLS error: {exc}", method=method), None
+            return Fetched(url, url, None, fetched_at=started, error=f"TLS error: {exc}", method=method, request_body=form), None
         except requests.exceptions.ConnectTimeout:
-            return Fetched(url, url, None, fetched_at=started, error="connect timeout", method=method), None
+            return Fetched(url, url, None, fetched_at=started, error="connect timeout", method=method, request_body=form), None
         except requests.exceptions.ReadTimeout:
-            return Fetched(url, url, None, fetched_at=started, error="read timeout", method=method), None
+            return Fetched(url, url, None, fetched_at=started, error="read timeout", method=method, request_body=form), None
         except requests.exceptions.ConnectionError as exc:
             text = str(exc)
             dns = any(k in text for k in ("Name or service not known", "getaddrinfo", "NameResolution", "nodename nor servname"))
             reason = "DNS failure" if dns else "connection failed"
-            return Fetched(url, url, None, fetched_at=started, error=f"{reason}: {exc}", method=method), None
+            return Fetched(url, url, None, fetched_at=started, error=f"{reason}: {exc}", method=method, request_body=form), None
         except (requests.exceptions.RequestException, ValueError, UnicodeError) as exc:
-            return Fetched(url, url, None, fetched_at=started, error=f"request failed: {exc}", method=method), None
+            return Fetched(url, url, None, fetched_at=started, error=f"request failed: {exc}", method=method, request_body=form), None
         if resp.is_redirect:
             resp.close()
-            return Fetched(url, url, resp.status_code, list(resp.headers.items()), b"", started, method=method), resp
+            return Fetched(url, url, resp.status_code, list(resp.headers.items()), b"", started, method=method, request_body=form), resp
         body = bytearray()
         truncated = False
         error = tls_note
@@ -245,7 +253,7 @@ class Fetcher:
             resp.close()
         headers = [(k, v) for k, v in resp.headers.items()
                    if k.lower() not in {"content-encoding", "transfer-encoding", "content-length"}]
-        return Fetched(url, resp.url, resp.status_code, headers, bytes(body), started, error, truncated, [], method), resp
+        return Fetched(url, resp.url, resp.status_code, headers, bytes(body), started, error, truncated, [], method, form), resp
 
     def close(self) -> None:
         self.session.close()

@@ -17,6 +17,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from ..extract.urls import split_key
 from .fetcher import Fetched
 
 KIND = "WARC-Zwgk-Kind"  # page | redirect | robots | error | robots_blocked | summary
@@ -46,10 +47,17 @@ class WarcRecorder:
         return rec.rec_headers.get_header("WARC-Record-ID")
 
     def _response(self, f: Fetched, kind: str, requested: str) -> str:
-        req_line = f"{f.method} {urlsplit(f.url).path or '/'}{'?' + urlsplit(f.url).query if urlsplit(f.url).query else ''} HTTP/1.1"
+        url, method, _ = split_key(f.url)  # a POST's key carries its body; the request line carries the URL
+        parts = urlsplit(url)
+        req_line = f"{f.method or method} {parts.path or '/'}{'?' + parts.query if parts.query else ''} HTTP/1.1"
+        sent = (f.request_body or "").encode("utf-8")
+        req_headers = [("Host", parts.netloc)]
+        if f.request_body is not None:
+            req_headers += [("Content-Type", "application/x-www-form-urlencoded; charset=UTF-8"),
+                            ("Content-Length", str(len(sent)))]
         req = self._w.create_warc_record(
-            f.url, "request", payload=io.BytesIO(b""),
-            http_headers=StatusAndHeaders(req_line, [("Host", urlsplit(f.url).netloc)], is_http_request=True),
+            url, "request", payload=io.BytesIO(sent),
+            http_headers=StatusAndHeaders(req_line, req_headers, is_http_request=True),
             warc_headers_dict={"WARC-Date": _warc_date(f.fetched_at)},
         )
         status_line = f"{f.status} {'OK' if f.status == 200 else ''}".strip()
@@ -57,7 +65,7 @@ class WarcRecorder:
         if f.truncated:
             headers["WARC-Truncated"] = "length" if "larger" in (f.error or "") else "time"
         resp = self._w.create_warc_record(
-            f.final_url if kind != "redirect" else f.url, "response", payload=io.BytesIO(f.body),
+            f.final_url if kind != "redirect" else url, "response", payload=io.BytesIO(f.body),
             http_headers=StatusAndHeaders(status_line, f.headers, protocol="HTTP/1.1"),
             warc_headers_dict=headers,
         )

@@ -15,14 +15,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
 from functools import lru_cache
 
 from lxml import etree
 
+from . import cms
 from .dates import parse_date
+from .cms.trs import CREATE_PAGE
+from .facts import Link, PageFacts
 from .urls import canonical
 
 NAV_HINT = re.compile(r"nav|menu|side|left|header|footer|position|crumb|location|xxgk-nav|sub-columns|column-title"
@@ -30,10 +32,6 @@ NAV_HINT = re.compile(r"nav|menu|side|left|header|footer|position|crumb|location
 PAGER_TEXT = re.compile(r"^\s*(下一页|下页|后一页|尾页|末页|上一页|上页|前一页|首页|\d{1,4}|>|>>|»|›)\s*$")
 PAGER_HINT = re.compile(r"page|pager|pagination|fenye|pagelist", re.I)
 NEXT_TEXT = {"下一页", "下页", "后一页", "尾页", "末页"}
-# TRS WCM: createPageHTML(count, current0, "index", "html"); 开普云/ucap: createPageHTML('page_div', count, current1,
-# 'name', 'shtml', records) — an element id first, pages numbered from 1 (page n is name_n.ext)
-CREATE_PAGE = re.compile(r"createPageHTML\(\s*(?P<div>[\"'][^\"']*[\"']\s*,\s*)?(?P<n>\d+)\s*,\s*(?P<cur>\d+)\s*,\s*"
-                         r"[\"'](?P<name>[^\"']+)[\"']\s*,\s*[\"'](?P<ext>[^\"']+)[\"']")
 BREAD_LABEL = re.compile(r"^\s*[^>：:\s]{0,8}位置\s*(?:是)?\s*[:：]?\s*")
 BREAD_SPLIT = re.compile(r"\s*(?:>>|>|＞|›|»|→|/|\\)\s*")
 SITE_NAME_CRUMB = re.compile(r"网站|门户|人民政府$|网$|^www\.|\.(?:gov\.)?cn$")
@@ -73,31 +71,6 @@ CRUMB_HINT = re.compile(r"crumb|dqwz|BreadcrumbNav|position|location", re.I)
 XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 EARLY_CLOSE = re.compile(r"</(?:html|body)\s*>", re.I)  # included fragments close the page early; libxml2 then drops the rest
 ONLY_CLOSERS = re.compile(r"(?:\s|</(?:html|body)\s*>)*\Z", re.I)
-
-
-@dataclass
-class Link:
-    url: str
-    text: str
-    kind: str  # nav | pager | list | interpretation | original | attachment | frame | body
-    group: str = ""  # the menu heading the link sits under (法定主动公开内容, 政府信息公开), when there is one
-
-
-@dataclass
-class PageFacts:
-    url: str
-    title: str = ""
-    kind: str = "other"  # list | article | other
-    column_path: tuple[str, ...] = ()
-    entries: list[tuple[str, str, dt.date | None]] = field(default_factory=list)  # (url, title, date)
-    links: list[Link] = field(default_factory=list)
-    pagination: list[str] = field(default_factory=list)
-    meta: dict[str, str] = field(default_factory=dict)
-    article: dict[str, object] = field(default_factory=dict)
-    identity: dict[str, str | None] = field(default_factory=dict)
-    column_source: str = ""  # breadcrumb | meta | "" (no column named on the page itself)
-    dead_entries: int = 0  # dated list rows whose link leads nowhere (javascript:;, empty href)
-    area: str = ""  # the platform the page's own heading names (<h1>政府信息公开</h1> over a column's page)
 
 
 def _clean(s: str | None) -> str:
@@ -394,6 +367,7 @@ def resolve(base: str, href: str) -> str | None:
 
 
 def extract(url: str, html: str) -> PageFacts:
+    html, cms_links, cms_used = cms.expand(url, html)  # what the CMS's scripts would show and request
     doc = parse_html(html)
     base = url
     base_el = doc.find(".//base[@href]")
@@ -482,14 +456,10 @@ def extract(url: str, html: str) -> PageFacts:
         target = resolve(base, el.get("src") or "")
         if target:
             facts.links.append(Link(target, _clean(el.get("title") or el.get("name") or ""), "frame"))
-    for m in CREATE_PAGE.finditer(html):
-        n, name, ext = int(m["n"]), m["name"], m["ext"]
-        numbers = range(2, min(n, 500) + 1) if m["div"] else range(1, min(n, 500))
-        for i in numbers:
-            target = resolve(base, f"{name}_{i}.{ext}")
-            if target and target not in facts.pagination:
-                facts.pagination.append(target)
-                facts.links.append(Link(target, f"第{i if m['div'] else i + 1}页", "pager"))
+    for link in cms_links:
+        facts.links.append(link)
+        if link.kind == "pager" and link.url not in facts.pagination:
+            facts.pagination.append(link.url)
 
     if not is_article:
         extra = _anchor_entries(doc, base, nav, entry_anchors)
@@ -509,12 +479,25 @@ def extract(url: str, html: str) -> PageFacts:
         meta["source_links"] = source
         meta["attachments"] = [l.url for l in facts.links if l.kind == "attachment"]
         facts.article = meta
-    elif facts.entries or facts.dead_entries or (facts.column_path and (
+    elif facts.entries or facts.dead_entries or _empty_list_row(doc, nav) or ((facts.column_path or cms_used) and (
             "暂无" in html or CREATE_PAGE.search(html) or EMPTY_LIST.search(html))):
         facts.kind = "list"  # a list without a breadcrumb is still a list: the site model names it from its links
 
     facts.identity = identity(html)
     return facts
+
+
+EMPTY_ROW = re.compile(r"^(?:暂无|没有|无)(?:相关)?(?:信息|数据|内容|记录|文章|文件)[。！!.]?$")
+
+
+def _empty_list_row(doc, nav: set) -> bool:
+    """A list's own "暂无信息" row (``<li class="nodata">暂无信息</li>``): a blank column even without a breadcrumb."""
+    if "暂无" not in (text := "".join(doc.itertext())) and "没有" not in text:
+        return False
+    for el in doc.iter("li", "td", "p", "div", "span", "dd"):
+        if el not in nav and len(el) == 0 and el.text and EMPTY_ROW.match(el.text.strip()):
+            return True
+    return False
 
 
 def _is_container_name(text: str) -> bool:
@@ -546,13 +529,18 @@ def _container_headings(doc, page_anchors: int) -> tuple[str, dict]:
             continue
         href = (el.get("href") or "").strip() if el.tag == "a" else ""
         if el.tag == "a" and href and not href.startswith(("javascript", "#")):
-            continue  # a link named 政府信息公开 is a link to the hub, not a heading over a menu
-        heads.append((el, text.replace(" ", "")))
-    area, groups, depth = "", {}, {}
-    for el, text in heads:
-        block, anchors = el, []
-        for _ in range(4):
-            block = block.getparent()
+            # a link named 政府信息公开 is a link to the hub, not a heading over a menu — unless a nested menu
+            # follows it (<li><a>法定主动公开内容</a><ul>…</ul></li>): then it heads that menu too
+            sub = el.getnext()
+            if sub is not None and sub.tag in ("ul", "ol", "div", "dl") and len(sub.findall(".//a[@href]")) >= 2:
+                heads.append((el, text.replace(" ", ""), sub))
+            continue
+        heads.append((el, text.replace(" ", ""), None))
+    area, chains = "", {}
+    for el, text, block in heads:
+        anchors = [a for a in block.iter("a") if a.get("href")] if block is not None else []
+        for _ in range(4 if block is None else 0):
+            block = (block if block is not None else el).getparent()
             if block is None:
                 break
             anchors = [a for a in block.iter("a") if a is not el and a.get("href")]
@@ -560,14 +548,19 @@ def _container_headings(doc, page_anchors: int) -> tuple[str, dict]:
                 break
         if block is None or len(anchors) < 2:
             continue
-        if len(anchors) > page_anchors * 0.6:
+        if len(anchors) > page_anchors * 0.6 and el.get("data-cms-menu") is None:  # a CMS adapter's menu heading
+                                                                                       # heads its menu however big
             if el.tag in ("h1", "h2") and not area:
                 area = text
             continue
         level = sum(1 for _ in block.iterancestors())
         for a in anchors:
-            if level >= depth.get(a, -1):  # the innermost heading wins
-                groups[a], depth[a] = text, level
+            chains.setdefault(a, []).append((level, text))
+    # nested menus: every heading over an anchor, outermost first (信息公开/法定主动公开内容)
+    groups = {}
+    for a, heads_over in chains.items():
+        names = list(dict.fromkeys(t for _level, t in sorted(heads_over)))
+        groups[a] = "/".join(names)
     return area, groups
 
 

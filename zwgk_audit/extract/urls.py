@@ -48,3 +48,20 @@ def host_of(url: str) -> str:
 def path_of(url: str) -> str:
     p = urlsplit(url)
     return p.path + (f"?{p.query}" if p.query else "")
+
+
+# A request that is not a plain GET (大汉 Hanweb's dataproxy.jsp pages are POSTs whose form body names the column)
+# is keyed by its URL plus method and body, so two columns posting to the same URL stay two pages. The marker
+# sits where a fragment would: it is never sent, and canonical() drops fragments from ordinary links.
+POST_MARK = "#POST:"
+
+
+def post_key(url: str, body: str) -> str:
+    """The snapshot key of ``POST url`` with form ``body`` (``application/x-www-form-urlencoded``)."""
+    return f"{url}{POST_MARK}{body}"
+
+
+def split_key(key: str) -> tuple[str, str, str | None]:
+    """``(url, method, body)`` of a snapshot key: plain URLs are GETs."""
+    url, mark, body = key.partition(POST_MARK)
+    return (url, "POST", body) if mark else (key, "GET", None)

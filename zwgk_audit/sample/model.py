@@ -104,6 +104,7 @@ class SampleConfig:
     seed: int = 0
     as_of: dt.date = field(default_factory=dt.date.today)
     encoding: str = "utf-8"  # or "gbk" (sent as GB18030 bytes, declared gbk)
+    dialect: str = "trs"  # how the portal is drawn: trs | ucap | hanweb | gkmlpt | plain (sample/dialects.py)
     agency: str = "示范市应急管理局"
     policy_documents: int = 14
     news_items: int = 23
@@ -114,6 +115,7 @@ class SampleConfig:
             "seed": self.seed,
             "as_of": self.as_of.isoformat(),
             "encoding": self.encoding,
+            "dialect": self.dialect,
             "agency": self.agency,
             "policy_documents": self.policy_documents,
             "news_items": self.news_items,

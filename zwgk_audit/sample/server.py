@@ -16,12 +16,12 @@ def _handler(portal: SamplePortal, latency: float = 0.0) -> type[BaseHTTPRequest
         protocol_version = "HTTP/1.1"
         disable_nagle_algorithm = True  # headers and body go out at once: no 40 ms delayed-ACK stall per page
 
-        def _send(self, head_only: bool) -> None:
+        def _send(self, head_only: bool, form: str | None = None) -> None:
             if latency:
                 time.sleep(latency)  # a far-away portal, for benchmarks
             parts = urlsplit(self.path)
             target = parts.path + (f"?{parts.query}" if parts.query else "")
-            page = portal.get(target)
+            page = portal.get(target, form)
             if page is None and parts.path.endswith("/"):
                 page = portal.get(parts.path + "index.html")
             if page is None:
@@ -41,6 +41,11 @@ def _handler(portal: SamplePortal, latency: float = 0.0) -> type[BaseHTTPRequest
 
         def do_HEAD(self) -> None:  # noqa: N802
             self._send(head_only=True)
+
+        def do_POST(self) -> None:  # noqa: N802  (大汉 dataproxy.jsp pages)
+            size = min(int(self.headers.get("Content-Length") or 0), 64 * 1024)
+            form = self.rfile.read(size).decode("utf-8", errors="replace")
+            self._send(head_only=False, form=form)
 
         def log_message(self, *args) -> None:  # quiet: tests and the demo print their own summary
             pass

@@ -81,16 +81,23 @@ def build_site(pages: pd.DataFrame, entries: pd.DataFrame, articles: pd.DataFram
             names_for[to][text.strip()] += 1
         if to not in global_targets:
             linked_from[to].add(frm)
-        if isinstance(group, str) and group and norm_name(text) != norm_name(group):
+        if isinstance(group, str) and group:
+            heads = tuple(group.split("/"))  # nested menu headings, outermost first
+            if norm_name(text) == norm_name(heads[-1]):
+                heads = heads[:-1]  # the heading's own link
             area = by_url.get(frm, {}).get("area")
-            group_of[to][(area, group) if isinstance(area, str) and area and area != group else (group,)] += 1
+            if heads and isinstance(area, str) and area and area != heads[0]:
+                heads = (area, *heads)
+            if heads:
+                group_of[to][heads] += 1
 
     # pagination: a page reached by a pager link belongs to the column of the page that links it
     first_of: dict[str, str] = {}
     pager = links[links["kind"] == "pager"]
     for frm, to in pager[["from_url", "to_url"]].itertuples(index=False):
-        if frm != to and to not in first_of:
-            first_of[to] = first_of.get(frm, frm)
+        first = first_of.get(frm, frm)
+        if first != to and to not in first_of:  # 首页 on page 2 points back at page 1: page 1 stays first
+            first_of[to] = first
 
     columns: dict[str, dict[str, Any]] = {}
     page_column: dict[str, str] = {}
@@ -112,7 +119,7 @@ def build_site(pages: pd.DataFrame, entries: pd.DataFrame, articles: pd.DataFram
     for counted in group_of.values():
         for path in counted:
             for i in range(1, len(path) + 1):
-                add(tuple(path[:i]), None, "菜单分组标题" if i == len(path) else "页面标题区")
+                add(tuple(path[:i]), None, "菜单分组标题")
 
     def parent_of(url: str) -> tuple[tuple[str, ...], str]:
         if group_of.get(url):
@@ -122,13 +129,12 @@ def build_site(pages: pd.DataFrame, entries: pd.DataFrame, articles: pd.DataFram
 
     list_rows = ok[ok["kind"] == "list"]
     unnamed: list[tuple[str, dict]] = []
+    later_pages: list[tuple[str, dict]] = []
     for url, path, source, title in list_rows[["url", "column_path", "column_source", "title"]].itertuples(index=False):
         if url in page_column or url in aggregators:
             continue
-        first = first_of.get(url)
-        if first and first in page_column and not (isinstance(path, str) and path):
-            page_column[url] = page_column[first]
-            columns[page_column[url]]["list_urls"].append(url)
+        if first_of.get(url) and not (isinstance(path, str) and path):
+            later_pages.append((url, {"title": title}))  # a later page of a list: the list's first page decides
             continue
         if url == start_url:
             aggregators[url] = "首页"
@@ -149,22 +155,44 @@ def build_site(pages: pd.DataFrame, entries: pd.DataFrame, articles: pd.DataFram
         else:
             unnamed.append((url, {"title": title}))
 
-    # list pages that name nothing: named by the links that point at them, placed under a hub or by URL
-    for url, info in unnamed:
-        counted = names_for.get(url)
-        name, how = (counted.most_common(1)[0][0], "指向该页的链接文字") if counted else (
-            _title_name(info["title"]), "页面标题")
-        if not name:
-            aggregators[url] = "无法确定栏目名称"
-            continue
-        if vocab.is_aggregator(name):
-            aggregators[url] = f"汇总列表“{name}”"
-            continue
-        parent, parent_how = parent_of(url)
-        path = (*parent, name) if parent else (name,)
-        col = add(path, url, how + (f"；上级：{parent_how}" if parent_how else ""))
-        col["list_urls"].append(url)
-        page_column[url] = col["path"]
+    def follow_first_page(pages: list[tuple[str, dict]]) -> list[tuple[str, dict]]:
+        """Later pages of a list take the column (or aggregator verdict) of its first page; the rest are returned."""
+        while True:  # a chain of pages (3 reached from 2 from 1) settles in as many rounds as it is long
+            rest = []
+            for url, info in pages:
+                first = first_of[url]
+                if first in page_column:
+                    page_column[url] = page_column[first]
+                    columns[page_column[url]]["list_urls"].append(url)
+                elif first in aggregators:
+                    aggregators[url] = aggregators[first]
+                else:
+                    rest.append((url, info))
+            if len(rest) == len(pages):
+                return rest
+            pages = rest
+
+    def name_unnamed(pages: list[tuple[str, dict]]) -> None:
+        """List pages that name nothing: named by the links that point at them, placed under a hub or by URL."""
+        for url, info in pages:
+            counted = names_for.get(url)
+            name, how = (counted.most_common(1)[0][0], "指向该页的链接文字") if counted else (
+                _title_name(info["title"]), "页面标题")
+            if not name:
+                aggregators[url] = "无法确定栏目名称"
+                continue
+            if vocab.is_aggregator(name):
+                aggregators[url] = f"汇总列表“{name}”"
+                continue
+            parent, parent_how = parent_of(url)
+            path = (*parent, name) if parent else (name,)
+            col = add(path, url, how + (f"；上级：{parent_how}" if parent_how else ""))
+            col["list_urls"].append(url)
+            page_column[url] = col["path"]
+
+    later_pages = follow_first_page(later_pages)
+    name_unnamed(unnamed)
+    name_unnamed(follow_first_page(later_pages))  # a later page whose first page was never read stands alone
 
     # links whose text is a known column (a hub's 政府信息公开指南 pointing at a single page)
     listed_urls = {u for c in columns.values() for u in c["list_urls"]}
@@ -202,6 +230,13 @@ def build_site(pages: pd.DataFrame, entries: pd.DataFrame, articles: pd.DataFram
         parts = key.split("/")
         for i in range(1, len(parts)):
             add(tuple(parts[:i]), None, "面包屑上级")
+    # a menu heading seen only on one page's own list (the 法定主动公开内容 title over its sub-columns), whose
+    # column sits elsewhere in the tree with the pages and children, is that column, not a second one
+    parents = {c["parent"] for c in columns.values() if c["parent"]}
+    for key in [k for k, c in columns.items() if c["provenance"] == ["菜单分组标题"] and c["url"] is None
+                and not c["list_urls"] and k not in parents]:
+        if any(o["name"] == columns[key]["name"] for k, o in columns.items() if k != key):
+            del columns[key]
 
     # documents: their own breadcrumb first, else the column lists that list them
     mem_rows: list[tuple[str, str, str]] = []

@@ -1,0 +1,30 @@
+"""What extraction reads from one page: plain data, shared by the generic reader and the CMS adapters."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Link:
+    url: str
+    text: str
+    kind: str  # nav | pager | list | interpretation | original | attachment | frame | body
+    group: str = ""  # the menu heading the link sits under (法定主动公开内容, 政府信息公开), when there is one
+
+
+@dataclass
+class PageFacts:
+    url: str
+    title: str = ""
+    kind: str = "other"  # list | article | other
+    column_path: tuple[str, ...] = ()
+    entries: list[tuple[str, str, dt.date | None]] = field(default_factory=list)  # (url, title, date)
+    links: list[Link] = field(default_factory=list)
+    pagination: list[str] = field(default_factory=list)
+    meta: dict[str, str] = field(default_factory=dict)
+    article: dict[str, object] = field(default_factory=dict)
+    identity: dict[str, str | None] = field(default_factory=dict)
+    column_source: str = ""  # breadcrumb | meta | "" (no column named on the page itself)
+    dead_entries: int = 0  # dated list rows whose link leads nowhere (javascript:;, empty href)
+    area: str = ""  # the platform the page's own heading names (<h1>政府信息公开</h1> over a column's page)
