@@ -171,6 +171,7 @@ class Audit:
 def incompleteness(snapshot: Snapshot) -> list[str]:
     """Why an audit cannot read like a clean one (empty when the crawl saw the whole reachable site)."""
     from .checks.evidence import home_unreachable
+    from .crawl.reachability import offline_reason
 
     reasons = []
     if (why := home_unreachable(snapshot)):
@@ -180,9 +181,8 @@ def incompleteness(snapshot: Snapshot) -> list[str]:
         left = f"，另有{queued}个已发现页面未抓取" if queued else ""
         structure = "" if snapshot.structure_complete else "；栏目结构未抓取完整，栏目缺失等判断无法确认"
         reasons.append(f"抓取达到页面上限（{snapshot.meta.get('max_pages', '?')}页）{left}{structure}")
-    internet = snapshot.meta.get("internet")
-    if isinstance(internet, dict) and not internet.get("reachable", True):
-        reasons.append(f"评估机器无法访问互联网（{internet.get('error') or internet.get('host')}），外部链接未检测")
+    if (offline := offline_reason(snapshot.meta.get("internet"))):  # old WARCs have no probe: no reason
+        reasons.append(f"评估机器无法访问互联网（{offline}），外部链接未检测")
     pages = snapshot.pages
     blocked = int((pages["kind"] == "blocked").sum()) if len(pages) else 0
     if blocked:  # robots.txt refusals are the site's own choice (search forms…), findings needing them say so

@@ -78,7 +78,7 @@ def cmd_audit(args) -> int:
                      probe_ipv6=any(i.check == "ipv6_support" for i in checklist.items), ipv6_url=args.ipv6_url,
                      dns_nameservers=servers, dns_port=port,
                      extra_hosts=tuple(args.extra_host or ()), insecure_fallback=args.insecure,
-                     check_external=not args.no_external)
+                     check_external=not args.no_external, **_probe_option(args))
     else:
         snap = Snapshot.load(args.target)
     as_of = dt.date.fromisoformat(args.as_of) if args.as_of else None
@@ -153,6 +153,23 @@ def _nameserver(value: str | None) -> tuple[tuple[str, ...], int]:
     return ((host or value),), int(port or 53)
 
 
+def _probe_target(value: str) -> str:
+    """argparse type for --internet-probe: HOST:PORT, or "none" (kept as "") to switch the probe off."""
+    from .crawl.reachability import parse_target
+
+    try:
+        target = parse_target(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return "" if target is None else value.strip()
+
+
+def _probe_option(args) -> dict:
+    """The crawl option for --internet-probe; nothing when it was not given (the configured default holds)."""
+    value = getattr(args, "internet_probe", None)
+    return {} if value is None else {"internet_probe": value or None}
+
+
 def cmd_ipv6(args) -> int:
     from .checks import STATUS_LABELS
     from .ipv6 import make_resolver, probe
@@ -192,7 +209,8 @@ def cmd_rectify(args) -> int:
 def cmd_batch(args) -> int:
     from .batch import run_batch
 
-    opts = {"max_pages": args.max_pages, "rate": args.rate, "check_external": not args.no_external}
+    opts = {"max_pages": args.max_pages, "rate": args.rate, "check_external": not args.no_external,
+            **_probe_option(args)}
     if args.contact:
         opts["contact"] = args.contact
     summary = run_batch(args.agencies, args.out, args.checklist or ["baseline.yaml"], workers=args.workers,
@@ -231,6 +249,10 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--nameserver", help="DNS server for the IPv6 probe, IP[:PORT]")
     a.add_argument("--ipv6-url", help="probe IPv6 on this URL (the portal under its DNS name) instead of TARGET")
     a.add_argument("--no-external", action="store_true", help="do not HEAD-check links to other sites")
+    a.add_argument("--internet-probe", metavar="HOST:PORT", type=_probe_target,
+                   help="before checking links to other sites, resolve and connect to HOST:PORT "
+                        "(default www.gov.cn:443); if that fails the machine is taken as offline and external "
+                        "links are left unverified, not failed. 'none' = no probe")
     a.add_argument("--insecure", action="store_true", help="read pages despite TLS errors (the TLS failure is still recorded)")
     a.add_argument("--as-of", help="judge as of this date (YYYY-MM-DD); default: the crawl day")
     a.add_argument("--manual", help="evaluator's results for manual items (YAML or CSV, see zwgk_audit.manual)")
@@ -264,6 +286,8 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--rate", type=float, default=1.0, help="requests per second per host (default 1)")
     b.add_argument("--contact")
     b.add_argument("--no-external", action="store_true")
+    b.add_argument("--internet-probe", metavar="HOST:PORT", type=_probe_target,
+                   help="as for audit: the reachability probe before external link checks ('none' = no probe)")
     b.add_argument("--quiet", action="store_true", help="no progress bar")
     b.set_defaults(func=cmd_batch)
 

@@ -152,6 +152,8 @@ class SnapshotBuilder:
             self.pages.append(row)
         elif kind == "ipv6_probe":
             self.meta.setdefault("ipv6", []).append(ev["result"])
+        elif kind == "internet_probe":  # could the auditing machine reach the internet (crawl.reachability)
+            self.meta["internet"] = ev["result"]
         elif kind == "summary":
             self.meta.update({k: v for k, v in ev.items() if k not in {"kind", "record_id"}})
         elif kind == "error":  # a fetch that got no response at all

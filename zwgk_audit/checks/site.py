@@ -19,9 +19,12 @@ def links_valid(snapshot, params, ctx) -> list[Finding]:
     """Every link on the home page and column pages leads to a page that answers (HTTP < 400).
 
     Same-site links are judged from the crawl; links to other sites from the crawl's HEAD checks.
-    A link nobody requested (checks switched off, cap reached, a private address the portal is not in)
-    is counted in one ``unverified`` finding, never passed silently.
+    A link nobody requested (checks switched off, cap reached, a private address the portal is not in,
+    the auditing machine offline by the crawl's internet probe) is counted in one ``unverified`` finding,
+    never passed silently, never failed.
     """
+    from ..crawl.reachability import offline_reason
+
     why = home_unreachable(snapshot)
     if why:
         return [Finding("首页及栏目页链接", UNVERIFIED, message=why)]
@@ -32,11 +35,12 @@ def links_valid(snapshot, params, ctx) -> list[Finding]:
     links = snapshot.links[snapshot.links["from_url"].isin(sources)]
     out: list[Finding] = []
     unchecked: list[str] = []
+    offline = offline_reason(snapshot.meta.get("internet"))  # the auditor's network, not the portal's fault
     first = links.drop_duplicates("to_url").sort_values("to_url")  # one finding per target, cited where first seen
     for url, source, text in zip(first["to_url"], first["from_url"], first["text"]):
         row = snapshot.page(url)
         external = not snapshot.in_scope(url)
-        if row is None or row["kind"] in ("robots_blocked", "external_skipped"):
+        if row is None or row["kind"] in ("robots_blocked", "external_skipped") or (external and offline):
             if external:
                 unchecked.append(url)
             continue  # same-site files this crawler does not fetch, or pages robots.txt keeps us from
@@ -50,7 +54,10 @@ def links_valid(snapshot, params, ctx) -> list[Finding]:
             status, reason = problem
             out.append(Finding(url, status, measured=reason, expected="可正常访问",
                                message=f"“{text}”链接（位于 {source}）{reason}", **ev))
-    if unchecked:
+    if unchecked and offline:
+        out.append(Finding(f"外部链接（{len(unchecked)}个）", UNVERIFIED, measured="未检测", expected="可正常访问",
+                           message=f"评估机器无法访问互联网，外部链接未检测（{offline}）：共{len(unchecked)}个"))
+    elif unchecked:
         off = "" if snapshot.meta.get("check_external", False) else "（抓取时未启用外部链接检测）"
         out.append(Finding(f"外部链接（{len(unchecked)}个）", UNVERIFIED, expected="可正常访问",
                            message=f"{len(unchecked)}个外部链接未检测{off}"))

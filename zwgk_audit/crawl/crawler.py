@@ -18,6 +18,7 @@ from ..extract.urls import canonical, host_of, split_key
 from ..snapshot import Snapshot, SnapshotBuilder
 from .fetcher import CrawlConfig, Fetcher
 from .external import check_external
+from .reachability import probe_and_record
 from .warc import WarcRecorder
 
 __all__ = ["crawl", "default_out_dir"]
@@ -190,6 +191,7 @@ def crawl(url: str, out: str | Path | None = None, config: CrawlConfig | None = 
                 seq += 1
                 heapq.heappush(frontier, (_priority(u, link.kind), depth + 1, seq, u))
         if cfg.check_external:
+            probe_and_record(cfg, builder, recorder)  # before the checks: offline, they request nothing
             external_checked = check_external(start, builder, fetcher, recorder, cfg.max_external_checks)
         if cfg.probe_ipv6:
             _probe_ipv6(start, cfg, builder, recorder)

@@ -1,5 +1,8 @@
 """Check the other sites a portal links to from its home and column pages: HEAD, politely, bounded.
 
+When the crawl's internet probe said the auditing machine is offline, nothing is requested (not even a
+DNS lookup): each link is recorded as skipped, and ``links_valid`` leaves them unverified.
+
 Link checks never reach private, loopback or link-local addresses unless the
 portal itself lives in that address class (an intranet portal audited from
 inside): a scraped link is not a reason to probe someone's internal network.
@@ -11,6 +14,7 @@ import ipaddress
 import socket
 
 from ..extract.urls import host_of
+from .reachability import is_offline, target_text
 
 
 def address_class(host: str) -> str | None:
@@ -35,15 +39,19 @@ def check_external(start: str, builder, fetcher, recorder, limit: int) -> int:
     """HEAD (GET when HEAD is refused) each external link on the home and column pages; returns how many."""
     sources = {start} | {p["url"] for p in builder.pages if p["kind"] == "list"}
     targets = list(dict.fromkeys(to for frm, to, _text, kind, _group in builder.links if kind == "external" and frm in sources))
+    internet = builder.meta.get("internet")
+    if is_offline(internet):
+        reason = (f"not checked: the auditing machine cannot reach the internet "
+                  f"(probe {target_text(internet)} failed: {internet.get('error')})")
+        for url in targets[:limit]:
+            _skip(url, reason, builder, recorder)
+        return 0
     portal = address_class(host_of(start))
     done = 0
     for url in targets[:limit]:
         cls = address_class(host_of(url))
         if cls not in (None, "public") and cls != portal:
-            when = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
-            reason = f"not checked: {host_of(url)} is a {cls} address and the portal is not"
-            rid = recorder.event(url, "external_skipped", {"url": url, "error": reason, "fetched_at": when})
-            builder.event({"kind": "external_skipped", "url": url, "error": reason, "fetched_at": when, "record_id": rid})
+            _skip(url, f"not checked: {host_of(url)} is a {cls} address and the portal is not", builder, recorder)
             continue
         f = fetcher.get(url, method="HEAD")
         if f.status in (405, 501):
@@ -52,3 +60,10 @@ def check_external(start: str, builder, fetcher, recorder, limit: int) -> int:
         builder.ingest(f, "external", rid)
         done += 1
     return done
+
+
+def _skip(url: str, reason: str, builder, recorder) -> None:
+    """A link deliberately not requested, kept in the WARC with why."""
+    when = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    rid = recorder.event(url, "external_skipped", {"url": url, "error": reason, "fetched_at": when})
+    builder.event({"kind": "external_skipped", "url": url, "error": reason, "fetched_at": when, "record_id": rid})

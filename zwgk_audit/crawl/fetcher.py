@@ -20,6 +20,8 @@ import urllib3
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
+from .reachability import default_probe
+
 DEFAULT_USER_AGENT = "zwgk-audit/0.1 (open government information assessment; zhengwu gongkai)"  # HTTP headers are latin-1: ASCII only
 
 
@@ -52,6 +54,10 @@ class CrawlConfig:
     extra_hosts: tuple[str, ...] = ()
     verify_tls: bool = True
     check_external: bool = True  # HEAD the other sites linked from home and column pages (links_valid)
+    # HOST:PORT the crawl resolves and connects to before those checks (None or "" = no probe): when it fails,
+    # external links stay unverified instead of all counting as dead. Default www.gov.cn:443, or
+    # $ZWGK_AUDIT_INTERNET_PROBE.
+    internet_probe: str | None = field(default_factory=default_probe)
     max_external_checks: int = 200
     probe_ipv6: bool = False  # run the IPv6 sub-tests (zwgk_audit.ipv6) after the crawl and keep them as evidence
     ipv6_url: str | None = None  # probe this URL instead of the start URL (same site under its DNS name)
