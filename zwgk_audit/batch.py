@@ -59,6 +59,7 @@ class AgencyRow:
     region: str = ""
     level: str = ""
     share: float | None = None
+    scope: str = ""  # a path prefix on a shared (集约化) portal: https://www.example.gov.cn/bm/yjj/
 
     @property
     def slug(self) -> str:
@@ -98,7 +99,7 @@ def read_agencies(path: str | Path) -> tuple[list[AgencyRow], list[str]]:
                     continue
             seen.add(url)
             rows.append(AgencyRow(n, agency, url, (rec.get("checklist") or "").strip(), (rec.get("region") or "").strip(),
-                                  (rec.get("level") or "").strip(), share))
+                                  (rec.get("level") or "").strip(), share, (rec.get("scope") or "").strip()))
     return rows, problems
 
 
@@ -119,7 +120,7 @@ def audit_agency(row: AgencyRow, out: str, checklists: list[str], crawl_options:
         if row.share is not None:
             checklist = checklist.model_copy(update={"appraisal_share": row.share})
         started = time.monotonic()
-        snap = crawl(row.url, out=tmp, **crawl_options)
+        snap = crawl(row.url, out=tmp, **({**crawl_options, "scope": row.scope} if row.scope else crawl_options))
         crawled = time.monotonic()
         a, waited, seconds, cpu = _audit_thread().submit(_audit_into, snap, checklist, tmp).result()
         result["seconds"] = {"crawl": round(crawled - started, 2), "wait": round(waited - crawled, 2),

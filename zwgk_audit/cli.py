@@ -78,7 +78,7 @@ def cmd_audit(args) -> int:
                      probe_ipv6=any(i.check == "ipv6_support" for i in checklist.items), ipv6_url=args.ipv6_url,
                      dns_nameservers=servers, dns_port=port,
                      extra_hosts=tuple(args.extra_host or ()), insecure_fallback=args.insecure,
-                     check_external=not args.no_external, **_probe_option(args))
+                     scope=args.scope, check_external=not args.no_external, **_probe_option(args))
     else:
         snap = Snapshot.load(args.target)
     as_of = dt.date.fromisoformat(args.as_of) if args.as_of else None
@@ -246,6 +246,9 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--rate", type=float, default=1.0, help="requests per second per host (default 1)")
     a.add_argument("--contact", help="e-mail added to the User-Agent so webmasters can reach you")
     a.add_argument("--extra-host", action="append", help="another host in the portal's scope (e.g. the 信息公开 platform)")
+    a.add_argument("--scope", metavar="URL_PREFIX",
+                   help="audit only this path of a shared (集约化) portal, e.g. https://www.example.gov.cn/bm/yjj/: "
+                        "the crawl stays inside it, plus the lists and documents outside it that it links to")
     a.add_argument("--nameserver", help="DNS server for the IPv6 probe, IP[:PORT]")
     a.add_argument("--ipv6-url", help="probe IPv6 on this URL (the portal under its DNS name) instead of TARGET")
     a.add_argument("--no-external", action="store_true", help="do not HEAD-check links to other sites")

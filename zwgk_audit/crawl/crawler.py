@@ -65,13 +65,18 @@ class TrapGuard:
         return None
 
 
+STRUCTURE, ARTICLE, DEEPER, LATE_STRUCTURE = 0, 1, 2, 3
+EDGE_KINDS = {"list", "pager", "interpretation", "original"}  # what a page outside a path scope may lead to
+
+
 def _priority(url: str, kind: str) -> int:
-    """Lower first: pagination and navigation (the column tree), then list entries, then the rest."""
-    if kind in {"pager", "nav", "frame"}:
-        return 0
-    if ARTICLE_URL.search(url) or kind == "entry":
-        return 2
-    return 1
+    """Lower first: the structure (hubs, navigation, the first page of every list), then articles, then the
+    deeper pages of lists — so a 500-page ``createPageHTML`` pager cannot use up the cap before any article."""
+    if kind == "pager":
+        return DEEPER
+    if kind in {"list", "interpretation", "original"} or ARTICLE_URL.search(url):
+        return ARTICLE
+    return STRUCTURE
 
 
 class _Robots:
@@ -122,6 +127,22 @@ def _probe_ipv6(start: str, cfg: CrawlConfig, builder: SnapshotBuilder, recorder
     builder.event({"kind": "ipv6_probe", "url": target, "result": result, "record_id": rid})
 
 
+def _scope_prefix(scope: str | None, start: str) -> str | None:
+    """The audit's path scope as a canonical URL prefix ending in "/" (None: the whole host)."""
+    if not scope:
+        return None
+    prefix = canonical(scope)
+    if not prefix:
+        raise ValueError(f"scope is not an http(s) URL: {scope!r}")
+    prefix = prefix.split("?")[0]
+    if not prefix.endswith("/"):  # /bm/yjj → /bm/yjj/ ; /bm/yjj/index.html → /bm/yjj/
+        head, _, last = prefix.rpartition("/")
+        prefix = head + "/" if "." in last else prefix + "/"
+    if not start.startswith(prefix) and start + "/" != prefix:
+        raise ValueError(f"start URL {start} is outside the scope {prefix}")
+    return prefix
+
+
 def default_out_dir(url: str) -> Path:
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     return Path("reports") / "snapshots" / f"{host_of(url) or 'portal'}-{stamp}"
@@ -152,18 +173,29 @@ def crawl(url: str, out: str | Path | None = None, config: CrawlConfig | None = 
     fetcher = Fetcher(cfg)
     robots = _Robots(fetcher, recorder, builder, cfg.respect_robots)
     scope = {host_of(start), *(h.lower() for h in cfg.extra_hosts)}
+    prefix = _scope_prefix(cfg.scope, start)
+    builder.meta["scope"] = prefix
 
     external_checked = 0
     traps = TrapGuard()
     trapped = 0
     in_scope = lambda u: host_of(u) in scope  # noqa: E731
-    frontier: list[tuple[int, int, int, str]] = [(0, 0, 0, start)]
+    frontier: list[tuple[int, int, int, str]] = [(STRUCTURE, 0, 0, start)]
     seen = {start}
     seq = 0
     fetched = 0
+    structure_budget = max(1, int(cfg.max_pages * cfg.structure_share))
+    structure_fetched = 0
+    structure_queued: set[str] = {start}  # structure pages found and not yet fetched
+    edge: set[str] = set()  # pages outside a path scope, fetched because the scope links them
     try:
         while frontier and fetched < cfg.max_pages:
-            _prio, depth, _seq, target = heapq.heappop(frontier)
+            prio, depth, _seq, target = heapq.heappop(frontier)
+            if prio == STRUCTURE and structure_fetched >= structure_budget:
+                heapq.heappush(frontier, (LATE_STRUCTURE, depth, _seq, target))  # after articles, if room is left
+                continue
+            structure_queued.discard(target)
+            structure_fetched += prio in (STRUCTURE, LATE_STRUCTURE)
             if not robots.allowed(target):
                 when = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
                 rid = recorder.robots_blocked(target, when)
@@ -184,12 +216,19 @@ def crawl(url: str, out: str | Path | None = None, config: CrawlConfig | None = 
                 u = link.url
                 if u in seen or host_of(u) not in scope or SKIP_EXT.search(urlsplit(u).path):
                     continue
+                if prefix and not u.startswith(prefix):
+                    if target in edge and link.kind not in EDGE_KINDS:
+                        continue  # outside the scope, only the lists the scope links to are read, not their site
+                    edge.add(u)
                 seen.add(u)
                 if traps.reason(u):
                     trapped += 1
                     continue
                 seq += 1
-                heapq.heappush(frontier, (_priority(u, link.kind), depth + 1, seq, u))
+                prio = _priority(u, link.kind)
+                if prio == STRUCTURE:
+                    structure_queued.add(u)
+                heapq.heappush(frontier, (prio, depth + 1, seq, u))
         if cfg.check_external:
             probe_and_record(cfg, builder, recorder)  # before the checks: offline, they request nothing
             external_checked = check_external(start, builder, fetcher, recorder, cfg.max_external_checks)
@@ -198,7 +237,8 @@ def crawl(url: str, out: str | Path | None = None, config: CrawlConfig | None = 
     finally:
         finished = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
         summary = {"finished_at": finished, "pages_fetched": fetched, "truncated": bool(frontier),
-                   "queued_not_fetched": len(frontier), "trap_urls_skipped": trapped,
+                   "queued_not_fetched": len(frontier), "structure_queued": len(structure_queued),
+                   "structure_fetched": structure_fetched, "trap_urls_skipped": trapped,
                    "external_checked": external_checked, "check_external": cfg.check_external,
                    "behind_schedule_s": round(fetcher.behind_schedule, 2)}
         recorder.close(summary)

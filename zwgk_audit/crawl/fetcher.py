@@ -39,6 +39,10 @@ class CrawlConfig:
     """How to crawl. Defaults are polite for a real government portal."""
 
     max_pages: int = 500
+    # share of max_pages the structure (hubs, navigation, first pages of lists) may take before articles;
+    # structure pages beyond it wait behind articles, and the snapshot says the column tree is incomplete
+    structure_share: float = 0.8
+    scope: str | None = None  # a path prefix (https://www.example.gov.cn/bm/yjj/) on a shared portal; None = host
     max_depth: int = 8
     rate: float = 1.0  # requests per second per host; 0 means no limit (own loopback server)
     connect_timeout: float = 5.0
