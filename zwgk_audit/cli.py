@@ -44,7 +44,7 @@ def cmd_demo(args) -> int:
     from .sample import DEMO_DEFECTS, SampleConfig, SampleServer, generate
 
     out = Path(args.out)
-    portal = generate(SampleConfig(seed=args.seed, as_of=dt.date.today(), defects=DEMO_DEFECTS))
+    portal = generate(SampleConfig(seed=args.seed, as_of=dt.date.today(), defects=DEMO_DEFECTS, dialect=args.dialect))
     checklist = load_checklists(DEMO_CHECKLISTS)
     with SampleServer(portal) as srv:
         print(f"示例门户 sample portal: {srv.url}（已植入缺陷 {len(portal.manifest['defects'])} 处）")
@@ -95,7 +95,8 @@ def cmd_serve_sample(args) -> int:
 
     defects = DEMO_DEFECTS if args.demo_defects else Defects.from_pairs(args.plant or [])
     as_of = dt.date.fromisoformat(args.as_of) if args.as_of else dt.date.today()
-    portal = generate(SampleConfig(seed=args.seed, as_of=as_of, encoding=args.encoding, defects=defects))
+    portal = generate(SampleConfig(seed=args.seed, as_of=as_of, encoding=args.encoding, defects=defects,
+                                   dialect=args.dialect))
     if args.manifest:
         Path(args.manifest).write_text(json.dumps(portal.manifest, ensure_ascii=False, indent=2), encoding="utf-8")
     srv = SampleServer(portal, port=args.port).start()
@@ -227,6 +228,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="zwgk-audit",
         description="政务公开第三方评估：按检查清单抓取政府网站、保存WARC证据、逐项检查、评分并生成整改清单和报告。",
     )
+    from .sample.dialects import DIALECTS
+
     sub = p.add_subparsers(dest="command", required=True)
 
     d = sub.add_parser("demo", help="start the bundled sample portal with planted defects, audit it, write reports",
@@ -235,6 +238,8 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--out", default="reports/demo", help="output directory (default: reports/demo)")
     d.add_argument("--seed", type=int, default=2026, help="sample portal seed (default 2026)")
     d.add_argument("--max-pages", type=int, default=1000)
+    d.add_argument("--dialect", choices=sorted(DIALECTS), default="trs",
+                   help="draw the sample portal as this CMS family does (default trs)")
     d.set_defaults(func=cmd_demo)
 
     a = sub.add_parser("audit", help="audit a portal URL or a saved snapshot against one or more checklists",
@@ -318,6 +323,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--seed", type=int, default=2026)
     s.add_argument("--as-of", help="the portal's 'today' (YYYY-MM-DD)")
     s.add_argument("--encoding", choices=["utf-8", "gbk"], default="utf-8")
+    s.add_argument("--dialect", choices=sorted(DIALECTS), default="trs",
+                   help="draw the portal as this CMS family does: " + "; ".join(f"{d.id} = {d.cms}" for d in DIALECTS.values()))
     s.add_argument("--plant", action="append", metavar="KEY=VALUE", help="plant a defect (repeatable)")
     s.add_argument("--demo-defects", action="store_true", help="plant the demo's set of defects")
     s.add_argument("--manifest", help="write the manifest of planted defects to this JSON file")
