@@ -179,7 +179,10 @@ def column_nonempty(snapshot, params, ctx) -> list[Finding]:
     types={"columns": list, "max_age_days": int},
 )
 def column_fresh(snapshot, params, ctx) -> list[Finding]:
-    """The newest entry of each column of the listed classes is at most ``max_age_days`` old on the audit day."""
+    """The newest entry of each column of the listed classes is at most ``max_age_days`` old on the audit day.
+
+    A column with no entry at all is a blank column (``column_nonempty``), not_applicable here: one defect,
+    deducted once."""
     limit = params["max_age_days"]
     expected = f"最近更新不超过{limit}天"
     wanted = columns_of_class(snapshot, params["columns"])
@@ -212,9 +215,10 @@ def column_fresh(snapshot, params, ctx) -> list[Finding]:
             elif not c["has_list_page"]:
                 out.append(Finding(c["path"], UNVERIFIED, expected=expected, measured="无列表页",
                                    message=f"“{c['name']}”（{reason}）未抓取到列表页，无法判断更新情况", **ev))
-            else:
-                out.append(Finding(c["path"], FAIL, expected=expected, measured="无信息",
-                                   message=f"“{c['name']}”栏目没有任何信息（{reason}）", **ev))
+            else:  # never updated because never filled: one defect, judged (and deducted) once, as 空白栏目
+                out.append(Finding(c["path"], NA, expected=expected, measured="无信息",
+                                   message=f"“{c['name']}”栏目没有任何信息，按空白栏目判定（见“空白栏目”检查），"
+                                           f"此处不重复扣分（{reason}）", **ev))
             continue
         newest_urls = entries[(entries["column_path"] == c["path"]) & (entries["date"] == newest)]["url"]
         why = next((w for u in newest_urls if (w := ctx.invalid("entries", u))), None)
