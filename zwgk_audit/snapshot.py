@@ -32,7 +32,7 @@ from .extract.blocked import block_reason
 from .extract.urls import canonical, host_of
 
 PAGE_COLUMNS = ["url", "final_url", "status", "fetched_at", "content_type", "encoding", "encoding_source", "bytes",
-                "truncated", "error", "kind", "title", "column_path", "column_source", "area", "dead_entries", "site_code", "icp", "psb", "warc_record_id"]
+                "truncated", "error", "kind", "title", "column_path", "column_source", "area", "dead_entries", "says_empty", "site_code", "icp", "psb", "warc_record_id"]
 ARTICLE_COLUMNS = ["url", "title", "column_path", "column", "publish_date", "document_date", "index_no", "publisher",
                    "doc_no", "validity", "interpretation_links", "source_links", "attachments", "metadata_fields",
                    "warc_record_id"]
@@ -105,7 +105,7 @@ class SnapshotBuilder:
         path = "/".join(facts.column_path)
         row.update(kind=facts.kind if f.status < 400 else "http_error", title=facts.title, column_path=path or None,
                    column_source=facts.column_source or None, area=facts.area or None,
-                   dead_entries=facts.dead_entries, **facts.identity)
+                   dead_entries=facts.dead_entries, says_empty=facts.says_empty, **facts.identity)
         if f.status >= 400:
             return None
         scope = self._scope()

@@ -151,9 +151,19 @@ def column_nonempty(snapshot, params, ctx) -> list[Finding]:
         if c["path"] in parents:  # a landing page of sub-columns is not blank
             continue
         ev = page_evidence(snapshot, c["url"])
-        n = int(c["item_count"]) + int(c["articles_seen"])
-        if n > 0:
-            out.append(Finding(c["path"], PASS, measured=f"{int(c['item_count'])}条", expected="至少1条信息", **ev))
+        listed, claimed = int(c["item_count"]), int(c["articles_seen"])
+        if listed > 0:
+            out.append(Finding(c["path"], PASS, measured=f"{listed}条", expected="至少1条信息", **ev))
+            continue
+        if claimed and c["says_empty"]:  # the list says 暂无/共0条: what a visitor sees is a blank column
+            out.append(Finding(c["path"], FAIL, measured="0条", expected="至少1条信息",
+                               message=f"“{c['name']}”为空白栏目（列表页显示无信息；另有{claimed}篇文章页标注属于该栏目，"
+                                       "但未在栏目列表中显示）", **ev))
+            continue
+        if claimed:
+            out.append(Finding(c["path"], UNVERIFIED, measured="列表未读出条目", expected="至少1条信息",
+                               message=f"“{c['name']}”列表页未读出条目，但有{claimed}篇文章页标注属于该栏目"
+                                       "（列表可能由脚本生成）", **ev))
             continue
         if int(c["dead_items"]):  # entries whose links lead nowhere (javascript:;) are not a blank column
             out.append(Finding(c["path"], UNVERIFIED, measured=f"{int(c['dead_items'])}条（链接无效）", expected="至少1条信息",

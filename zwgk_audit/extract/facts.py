@@ -27,4 +27,5 @@ class PageFacts:
     identity: dict[str, str | None] = field(default_factory=dict)
     column_source: str = ""  # breadcrumb | meta | "" (no column named on the page itself)
     dead_entries: int = 0  # dated list rows whose link leads nowhere (javascript:;, empty href)
+    says_empty: bool = False  # a list page that says it has nothing (暂无信息, 共0条)
     area: str = ""  # the platform the page's own heading names (<h1>政府信息公开</h1> over a column's page)

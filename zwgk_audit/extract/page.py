@@ -479,9 +479,13 @@ def extract(url: str, html: str) -> PageFacts:
         meta["source_links"] = source
         meta["attachments"] = [l.url for l in facts.links if l.kind == "attachment"]
         facts.article = meta
-    elif facts.entries or facts.dead_entries or _empty_list_row(doc, nav) or ((facts.column_path or cms_used) and (
-            "暂无" in html or CREATE_PAGE.search(html) or EMPTY_LIST.search(html))):
+    elif facts.entries or facts.dead_entries:
         facts.kind = "list"  # a list without a breadcrumb is still a list: the site model names it from its links
+    elif _empty_list_row(doc, nav) or ((facts.column_path or cms_used) and (
+            "暂无" in html or EMPTY_LIST.search(html))):
+        facts.kind, facts.says_empty = "list", True
+    elif (facts.column_path or cms_used) and CREATE_PAGE.search(html):
+        facts.kind = "list"
 
     facts.identity = identity(html)
     return facts
