@@ -382,6 +382,42 @@ def _run_dask(groups: dict[str, list[AgencyRow]], out: Path, checklists: list[st
             cluster.close()
 
 
+RANKING_NUMBERS = ("score", "coverage", "appraisal_points")
+RANKING_COUNTS = ("failed_items", "pages")
+RANKING_TEXT = ("agency", "region", "level", "status", "reason", "url", "slug")
+
+
+def _finite(value) -> float | None:
+    """A finite real number from a result.json field, else None (text, a list, NaN, ±inf, a bool)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    try:
+        f = float(value)
+    except OverflowError:
+        return None
+    return f if math.isfinite(f) else None
+
+
+def _ranking_fields(r: dict) -> dict:
+    """One result.json as the ranking reads it: numbers numbers, text text, categories a dict of numbers — a
+    hand-edited or foreign result.json (a list, text or NaN where a score belongs) never loses the summary."""
+    from .rectify import plain_text
+
+    out = dict(r)
+    for k in RANKING_NUMBERS:
+        out[k] = _finite(r.get(k))
+    for k in RANKING_COUNTS:
+        v = r.get(k)
+        out[k] = v if isinstance(v, int) and not isinstance(v, bool) else None
+    for k in RANKING_TEXT:
+        out[k] = plain_text(r.get(k))
+    if "complete" in r:
+        out["complete"] = r["complete"] is True
+    cats = r.get("categories")
+    out["categories"] = {plain_text(t): _finite(v) for t, v in cats.items()} if isinstance(cats, dict) else {}
+    return out
+
+
 def write_summary(out: Path, rows: list[AgencyRow]) -> dict[str, Any]:
     """ranking.csv/.xlsx, charts and summary.html from the finished agencies' result.json files."""
     import pandas as pd
@@ -392,9 +428,12 @@ def write_summary(out: Path, rows: list[AgencyRow]) -> dict[str, Any]:
     recs = [done[r.url] for r in rows if r.url in done]
     cols = ["rank", "agency", "region", "level", "status", "completeness", "score", "coverage", "appraisal_points",
             "failed_items", "reason", "url", "slug"]
-    df = pd.DataFrame(recs)
+    df = pd.DataFrame([_ranking_fields(r) for r in recs])
     if df.empty:
         df = pd.DataFrame(columns=cols)
+    for k in RANKING_NUMBERS:
+        if k in df.columns:
+            df[k] = df[k].astype(float)
     # a partial audit never reads like a clean one: complete audits are ranked, incomplete ones listed apart
     complete = df["complete"].map(lambda v: v is True) if "complete" in df.columns else pd.Series(
         df["status"].eq("ok").tolist() if len(df) else [], dtype=bool)
@@ -412,7 +451,7 @@ def write_summary(out: Path, rows: list[AgencyRow]) -> dict[str, Any]:
                                             "appraisal_points": "绩效折算", "failed_items": "不符合项目",
                                             "reason": "原因", "url": "网址", "slug": "目录"}),
                      out / "ranking.xlsx", title="评估排名")
-    heat = pd.DataFrame([r.get("categories") or {} for r in df.to_dict("records")], index=df["agency"]) if len(df) else None
+    heat = pd.DataFrame([r["categories"] for r in df.to_dict("records")], index=df["agency"]) if len(df) else None
     from .report.batch import write_summary_html
 
     write_summary_html(out, ranking, heat)

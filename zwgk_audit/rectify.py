@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import math
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -18,16 +20,20 @@ from .checklist import Checklist
 COLUMNS = ["序号", "检查项", "问题", "依据", "证据", "责任单位", "整改要求", "整改时限", "状态"]
 KEY = "item_id"  # kept beside the columns so a re-audit can match rows
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+SURROGATE = re.compile("[\ud800-\udfff]")  # a lone surrogate (JSON "\\ud800", surrogateescape) cannot be encoded
+XLSX_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # not allowed in XML 1.0: lxml refuses them
+XLSX_CELL_MAX = 32767  # Excel's limit for the text of one cell (longer: "repair" on open, text dropped)
 
 
 def plain_text(value) -> str:
-    """Any value a finding may carry (None, NaN, numbers, lists, bytes…) as display text; never raises."""
+    """Any value a finding may carry (None, NaN, numbers, lists, bytes…) as display text that any file can
+    hold (lone surrogates become U+FFFD); never raises."""
     if value is None:
         return ""
     if isinstance(value, float) and value != value:  # NaN
         return ""
     if isinstance(value, str):
-        return value
+        return SURROGATE.sub("\ufffd", value)
     if isinstance(value, bytes):
         return value.decode("utf-8", errors="replace")
     try:
@@ -36,7 +42,7 @@ def plain_text(value) -> str:
     except (TypeError, ValueError):
         pass
     try:
-        return str(value)
+        return SURROGATE.sub("\ufffd", str(value))
     except Exception:  # a value whose __str__ fails is still a value we must not lose the report over
         return repr(type(value))
 
@@ -67,13 +73,34 @@ def neutralise(value):
     return value
 
 
+def _number(value) -> bool:
+    """A finite number or a bool: a spreadsheet stores it as such (inf/NaN are no numbers in a spreadsheet)."""
+    return isinstance(value, (int, float)) and not (isinstance(value, float) and not math.isfinite(value))
+
+
 def neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """Every text cell as inert, encodable text (lists, bytes, None… as text); numbers stay numbers."""
     out = df.copy()
     for col in out.columns:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = out[col].map(neutralise)
-    out.columns = [neutralise(str(c)) for c in out.columns]
+            out[col] = out[col].map(lambda v: v if _number(v) else neutralise(plain_text(v))).astype(object)
+    out.columns = [neutralise(plain_text(c)) for c in out.columns]
     return out
+
+
+def xlsx_value(value):
+    """One cell for openpyxl: a finite number, a naive date, or text without XML-illegal characters, at most
+    Excel's cell length, formula-neutralised last (so a removed control character never uncovers a ``=``)."""
+    if _number(value):
+        return value
+    if isinstance(value, dt.date) and not isinstance(value, pd.Timestamp) and value == value and (
+            not isinstance(value, dt.datetime) or value.tzinfo is None):  # Excel has no time zones
+        return value
+    text = XLSX_ILLEGAL.sub("", plain_text(value))
+    if len(text) > XLSX_CELL_MAX:
+        note = f"……（共{len(text)}字，已截断；全文见CSV）"
+        text = text[:XLSX_CELL_MAX - len(note)] + note
+    return neutralise(text)
 
 
 def deadline(as_of: dt.date, working_days: int) -> str:
@@ -128,56 +155,76 @@ def rectification_rows(findings: pd.DataFrame, checklist: Checklist, as_of: dt.d
 
 
 def to_csv(df: pd.DataFrame, path: str | Path) -> None:
-    """UTF-8 with BOM so Excel opens Chinese text correctly."""
-    neutralise_frame(df).to_csv(path, index=False, encoding="utf-8-sig")
+    """UTF-8 with BOM so Excel opens Chinese text correctly; CRLF rows, so a cell holding a lone CR is quoted
+    (with pandas' "\\n" rows it was not, and a reader split the row there — and a ``=`` after the CR began a
+    row of its own, un-neutralised)."""
+    neutralise_frame(df).to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\r\n")
 
 
 def _display(df: pd.DataFrame) -> pd.DataFrame:
     return df.drop(columns=[KEY]) if KEY in df.columns else df
 
 
+def _sheet_name(unit: str, taken: list[str]) -> str:
+    """A sheet name Excel accepts: ≤31 characters, none of []:*?/\\, no apostrophe at either end, not
+    "History", unique whatever the case."""
+    name = "".join(ch for ch in unit if ch not in '[]:*?/\\').strip("'").strip()[:31].strip("'") or "未明确"
+    if name.lower() == "history":
+        name = "未明确"
+    lower = {t.lower() for t in taken}
+    if name.lower() in lower:
+        n = len(taken)
+        while f"{name[:27]}_{n}".lower() in lower:
+            n += 1
+        name = f"{name[:27]}_{n}"
+    return name
+
+
 def to_excel(df: pd.DataFrame, path: str | Path, title: str = "整改清单") -> None:
-    """Summary sheet plus one sheet per responsible unit; header frozen, filters on, widths fit Chinese text."""
+    """Summary sheet plus one sheet per responsible unit; header frozen, filters on, widths fit Chinese text.
+
+    Every cell goes through :func:`xlsx_value`: whatever a field holds, the workbook is written and opens."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
     wb = Workbook()
-    safe = neutralise_frame(_display(df))
+    shown = _display(df)
+    header = [xlsx_value(c) for c in shown.columns]
+    rows = [[xlsx_value(v) for v in row] for row in shown.itertuples(index=False)]
     wrap = Alignment(wrap_text=True, vertical="top")  # one style object for every cell: openpyxl hashes each assignment
 
-    def fill(ws, frame: pd.DataFrame) -> None:
-        ws.append(list(frame.columns))
-        for row in frame.itertuples(index=False):
-            ws.append([v if isinstance(v, (int, float, bool, dt.date)) and v == v else plain_text(v) for v in row])
+    def fill(ws, rows: list[list]) -> None:
+        ws.append(header)
+        for row in rows:
+            ws.append(row)
         for cell in ws[1]:
             cell.font = Font(bold=True)
             cell.fill = PatternFill("solid", fgColor="DDE6F0")
         ws.freeze_panes = "A2"
         ws.auto_filter.ref = ws.dimensions
-        for i, col in enumerate(frame.columns, start=1):
-            values = [str(col), *(str(v) for v in frame[col])]
+        for i, col in enumerate(header):
+            values = [str(col), *(str(r[i]) for r in rows)]
             width = max(max(len(line) * (2 if any(ord(ch) > 127 for ch in line) else 1) for line in v.split("\n"))
                         for v in values)
-            ws.column_dimensions[get_column_letter(i)].width = min(max(8, width + 2), 60)
-        for row in ws.iter_rows(min_row=2):
+            ws.column_dimensions[get_column_letter(i + 1)].width = min(max(8, width + 2), 60)
+        for row in ws.iter_rows():
             for cell in row:
-                cell.alignment = wrap
+                if cell.row > 1:
+                    cell.alignment = wrap
                 if isinstance(cell.value, str):
                     cell.data_type = "s"  # never a formula, whatever the text
 
     ws = wb.active
     ws.title = "汇总"
-    fill(ws, safe)
-    if "责任单位" not in safe.columns:
-        wb.properties.title = title
-        wb.save(path)
-        return
-    for unit, grp in safe.groupby("责任单位", sort=True):
-        name = "".join(ch for ch in str(unit) if ch not in '[]:*?/\\')[:31] or "未明确"
-        if name in wb.sheetnames:
-            name = name[:28] + f"_{len(wb.sheetnames)}"
-        fill(wb.create_sheet(name), grp)
+    fill(ws, rows)
+    if "责任单位" in shown.columns:
+        at = list(shown.columns).index("责任单位")
+        units: dict[str, list[list]] = {}
+        for row in rows:  # the cell text (plain, neutralised) names the sheet: a NaN or a list loses no row
+            units.setdefault(str(row[at]), []).append(row)
+        for unit in sorted(units):
+            fill(wb.create_sheet(_sheet_name(unit, wb.sheetnames)), units[unit])
     wb.properties.title = title
     wb.save(path)
 

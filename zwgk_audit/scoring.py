@@ -34,6 +34,7 @@ from typing import Any
 import pandas as pd
 
 from .checklist import Checklist
+from .checks.base import STATUSES
 
 VETO_CAP = 59.0
 GB19_BONUS_CAP = 20.0
@@ -116,7 +117,12 @@ class Score:
 
 def _item_states(findings: pd.DataFrame, checklist: Checklist) -> list[ItemScore]:
     items: list[ItemScore] = []
-    counts = findings.value_counts(["item_id", "status"]).to_dict() if len(findings) else {}  # one pass, not one per item
+    # one pass, not one per item; an id or status that is no text (NaN, a list…) counts as nothing / unverified
+    keys = pd.DataFrame({
+        "item_id": findings["item_id"].map(lambda v: v if isinstance(v, str) else ""),
+        "status": findings["status"].map(lambda v: v if isinstance(v, str) and v in STATUSES else "unverified"),
+    }) if len(findings) else None
+    counts = keys.value_counts(["item_id", "status"]).to_dict() if keys is not None else {}
     for it in checklist.items:
         p, fl, u, na = (int(counts.get((it.id, s), 0)) for s in ("pass", "fail", "unverified", "not_applicable"))
         if p + fl:

@@ -31,7 +31,9 @@ class Finding:
         for name in ("subject", "measured", "expected", "evidence_url", "warc_record_id", "fetched_at", "message"):
             value = getattr(self, name)
             if not isinstance(value, str):  # a NaN read from a table (an empty URL) is no text: keep outputs typed
-                setattr(self, name, "" if value is None or (isinstance(value, float) and value != value) else str(value))
+                from ..rectify import plain_text  # None/NaN/NA → "", bytes decoded, a failing __str__ survived
+
+                setattr(self, name, plain_text(value))
         if self.status not in STATUSES:
             raise ValueError(f"unknown finding status {self.status!r}")
         if self.status == UNVERIFIED and not self.message:

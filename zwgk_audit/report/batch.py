@@ -6,7 +6,7 @@ from pathlib import Path
 import pandas as pd
 from jinja2 import Environment, select_autoescape
 
-from .charts import cjk_axes, data_uri, figure, label_margin
+from .charts import chart_label, cjk_axes, data_uri, figure, label_margin
 
 TEMPLATE = """<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'">
@@ -30,7 +30,7 @@ def _charts(ranking: pd.DataFrame, heat: pd.DataFrame | None) -> list[tuple[str,
     cjk_axes(ax, xlabel="得分", ylabel="部门数", title="得分分布")
     out.append(("得分分布", data_uri(fig, "png")))
     top = ranking.dropna(subset=["score"]).head(30)
-    names = [str(a) for a in top["agency"]]
+    names = [chart_label(a) for a in top["agency"]]
     fig = figure(7, 0.3 * max(len(top), 1) + 1.2, left=label_margin(names, 7, fontsize=9))
     ax = fig.subplots()
     ax.barh(names, pd.to_numeric(top["score"]), color="#2e7d32")
@@ -39,12 +39,12 @@ def _charts(ranking: pd.DataFrame, heat: pd.DataFrame | None) -> list[tuple[str,
     out.append(("排名", data_uri(fig, "png")))
     if heat is not None and not heat.empty:
         h = heat.apply(pd.to_numeric, errors="coerce").head(30)
-        names = [str(i) for i in h.index]
+        names = [chart_label(i) for i in h.index]
         fig = figure(1.2 * len(h.columns) + 2 + 2, 0.3 * len(h) + 2.2, left=label_margin(names, 1.2 * len(h.columns) + 4))
         fig.subplots_adjust(bottom=1.3 / (0.3 * len(h) + 2.2), right=0.9)
         ax = fig.subplots()
         im = ax.imshow(h.to_numpy(dtype=float), cmap="RdYlGn", vmin=0, vmax=100, aspect="auto")
-        ax.set_xticks(range(len(h.columns)), [str(c) for c in h.columns], rotation=30, ha="right")
+        ax.set_xticks(range(len(h.columns)), [chart_label(c) for c in h.columns], rotation=30, ha="right")
         ax.set_yticks(range(len(h)), names)
         fig.colorbar(im, ax=ax)
         cjk_axes(ax, title="分类得分热力图")

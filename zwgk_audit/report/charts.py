@@ -50,6 +50,20 @@ def figure(width: float, height: float, left: float = 0.1) -> Figure:
     return fig
 
 
+LABEL_MAX = 40  # characters of a label a chart shows (a 30,000-character name took seconds to lay out)
+
+
+def chart_label(text, limit: int = LABEL_MAX) -> str:
+    """Any value as a chart label: plain text, shortened, ``$`` escaped (matplotlib reads ``$…$`` as mathtext:
+    an agency named ``$\\frac{$`` raised a ParseSyntaxException and lost the whole summary)."""
+    from ..rectify import plain_text
+
+    s = " ".join(plain_text(text).split())
+    if len(s) > limit:
+        s = s[:limit - 1] + "…"
+    return s.replace("$", r"\$")
+
+
 def label_margin(labels: list[str], width: float, fontsize: float = 10) -> float:
     """Share of the figure width the longest y label needs (CJK glyphs are about one em wide)."""
     longest = max((sum(1.0 if ord(ch) > 0x2e80 else 0.55 for ch in str(t)) for t in labels), default=4)
@@ -77,6 +91,7 @@ def _text_props() -> dict:
 def bar_chart(title: str, xlabel: str, labels: list[str], values: list[float], colors: list[str],
               notes: list[str], xmax: float) -> str:
     """Labelled horizontal bars, each with its value written beside it (so no axis ticks to lay out)."""
+    labels = [chart_label(t) for t in labels]
     fig = figure(7, 0.5 * len(labels) + 1.2, left=label_margin(labels, 7))
     ax = fig.subplots()
     ax.barh(range(len(labels)), values, color=colors)
