@@ -117,7 +117,10 @@ def test_corpus_pages_drive_timeliness_interpretation_and_metadata():
     assert i["/tjgb/yichun_2022_jiangxi_bulletin.html"] == "unverified"  # links a 解读 the snapshot does not hold
     assert i["/tjgb/wanzai_2022_bulletin.html"] == "unverified"
     m = statuses(a, "M")
-    assert m["/tjgb/wanzai_2022_bulletin.html"] == "pass"
+    # the page shows 索引号, 生成日期 and 责任部门 but no 发布日期 anywhere: the date is only in the hidden PubDate meta
+    assert m["/tjgb/wanzai_2022_bulletin.html"] == "fail"
+    msg = a.findings[(a.findings["item_id"] == "M") & a.findings["subject"].str.endswith("wanzai_2022_bulletin.html")]
+    assert "未标注发布日期" in msg["message"].iloc[0] and "页面隐藏元数据" in msg["message"].iloc[0]
     assert m["/tjgb/zj_fgw_2016_article.html"] == "fail"  # shows no 索引号 / 发布机构 / 成文日期
 
 

@@ -17,8 +17,10 @@ EXPECTED = {
         title="全国人民代表大会常务委员会关于批准财政部发行特别国债购买外汇及调整2007年末国债余额限额的决议",
         publish_date=None, site_code="bm01000001"),  # the gazette page prints no 发布日期
     "shanxi_gov_2019_article.html": dict(title="山西品牌丝路行（南美站）正式启动", publish_date="2019-09-18",
+                                         publisher="山西日报",  # <i>来源：</i> 山西日报 (the 来源 byline)
                                          site_code="1400000045"),  # <i>时间：</i>2019-09-18 06:23
     "wanzai_2015_bulletin.html": dict(title="万载县2015年国民经济和社会发展统计公报", publish_date="2017-05-15",
+                                      publisher="万载县统计局",  # 来源： is empty; the text ends "（万载县统计局）"
                                       site_code="3609220011"),  # visible 发布日期 beats the republished PubDate meta
     "wanzai_2022_bulletin.html": dict(
         title="万载县2022年国民经济和社会发展统计公报", publish_date="2023-08-16", document_date="2023-05-11",
@@ -31,7 +33,8 @@ EXPECTED = {
         title="江西省2022年国民经济和社会发展统计公报", publish_date="2023-05-16", document_date="2023-03-31",
         index_no="014717475N/2023-0032866", publisher="宜春市统计局", site_code="3609000002",
         interpretation="yctjj/jdhy/202304/e23e625ebadd49c18afe73a4caffbaeb"),  # 相关解读：
-    "zj_fgw_2016_article.html": dict(title="1-10月德清县固定资产投资结构趋稳趋优", publish_date="2016-11-22"),
+    "zj_fgw_2016_article.html": dict(title="1-10月德清县固定资产投资结构趋稳趋优", publish_date="2016-11-22",
+                                     publisher="省发改委"),  # 信息来源：<!--…-->省发改委<!--…-->
 }
 
 

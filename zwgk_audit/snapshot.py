@@ -11,7 +11,8 @@ columns   one row per column (栏目) in the site model: path, parent, how it wa
           (栏目类别) and the rule that gave it, list pages, item count, newest date
 entries   one row per dated link listed on a list page (``column_path`` empty for aggregators such as the home page)
 memberships  one row per (document, column) with the evidence: the article's breadcrumb or the list page listing it
-articles  one row per article: dates, 索引号, 发布机构, 文号, 解读 / 原文 links
+articles  one row per article: dates, 索引号, 发布机构, 文号, 解读 / 原文 links, and where each value was read
+          (``field_sources``: metadata block, byline, body 文号 line, signature 落款, hidden meta)
 links     one row per hyperlink: from, to, text, kind (nav / pager / list / interpretation / original /
           attachment / frame / external / body)
 """
@@ -34,8 +35,11 @@ from .extract.urls import canonical, host_of
 PAGE_COLUMNS = ["url", "final_url", "status", "fetched_at", "content_type", "encoding", "encoding_source", "bytes",
                 "truncated", "error", "kind", "title", "column_path", "column_source", "area", "dead_entries", "says_empty", "site_code", "icp", "psb", "warc_record_id"]
 ARTICLE_COLUMNS = ["url", "title", "column_path", "column", "publish_date", "document_date", "index_no", "publisher",
-                   "doc_no", "validity", "interpretation_links", "source_links", "attachments", "metadata_fields",
-                   "warc_record_id"]
+                   "doc_no", "validity", "printed_date", "interpretation_links", "source_links", "attachments",
+                   "metadata_fields", "field_sources", "warc_record_id"]
+
+
+LABELLED = ("block", "byline")  # a value the page shows under its label, not one read from the text or hidden meta
 
 
 def analyse(f: Fetched, kind: str) -> dict | None:
@@ -124,11 +128,15 @@ class SnapshotBuilder:
                 "column": facts.column_path[-1] if facts.column_path else None,
                 "publish_date": a.get("publish_date"), "document_date": a.get("document_date"),
                 "index_no": a.get("index_no"), "publisher": a.get("publisher"), "doc_no": a.get("doc_no"),
-                "validity": a.get("validity"),
+                "validity": a.get("validity"), "printed_date": a.get("printed_date"),
                 "interpretation_links": list(a.get("interpretation_links", [])),
                 "source_links": list(a.get("source_links", [])),
                 "attachments": list(a.get("attachments", [])),
-                "metadata_fields": sorted(k for k in ("index_no", "publisher", "doc_no", "document_date", "publish_date", "validity") if k in a),
+                # fields the page labels (a metadata block or the byline), whatever their value
+                "metadata_fields": sorted(k for k in ("index_no", "publisher", "doc_no", "document_date", "publish_date",
+                                                      "validity") if a.get("field_sources", {}).get(k) in LABELLED),
+                # where each value was read: block | byline | body | title | signature | meta (metadata.py)
+                "field_sources": dict(a.get("field_sources", {})),
                 "warc_record_id": record_id,
             })
         return facts

@@ -49,6 +49,24 @@ def _first_url(found: pd.DataFrame) -> str:
     return urls[0] if urls else ""
 
 
+# where a value was read when no label gave it (extract/metadata.py), as findings cite it
+SOURCE_NAMES = {"body": "正文文号行", "title": "标题", "signature": "正文落款", "byline": "来源行", "meta": "页面隐藏元数据"}
+
+
+def _sources(d) -> dict:
+    return d.get("field_sources") if isinstance(d.get("field_sources"), dict) else {}
+
+
+def _show(v) -> str:
+    return v.isoformat() if isinstance(v, dt.date) else str(v)
+
+
+def _cited(d, field: str, label: str) -> str:
+    """"成文日期取自正文落款" when a value came from the text or hidden meta rather than a labelled block."""
+    where = SOURCE_NAMES.get(_sources(d).get(field)) if _sources(d).get(field) != "byline" else None
+    return f"{label}取自{where}" if where else ""
+
+
 def _blank(v) -> bool:
     return v is None or (isinstance(v, float) and pd.isna(v)) or (isinstance(v, str) and not v.strip())
 
@@ -94,7 +112,8 @@ def publication_timeliness(snapshot, params, ctx) -> list[Finding]:
                 out.append(Finding(d["url"], UNVERIFIED, measured=measured, expected=expected,
                                    message=f"工作日历未知(calendar unknown)，结果取决于节假日安排：{exc}", **ev))
             continue
-        measured = f"成文{formed:%Y-%m-%d}，发布{published:%Y-%m-%d}，间隔{days}个工作日"
+        cited = "；".join(c for c in (_cited(d, "document_date", "成文日期"), _cited(d, "publish_date", "发布日期")) if c)
+        measured = f"成文{formed:%Y-%m-%d}，发布{published:%Y-%m-%d}，间隔{days}个工作日" + (f"（{cited}）" if cited else "")
         if days < 0:
             out.append(Finding(d["url"], UNVERIFIED, measured=measured, expected=expected,
                                message="发布日期早于成文日期，日期标注有误，无法判断", **ev))
@@ -219,13 +238,19 @@ def metadata_complete(snapshot, params, ctx) -> list[Finding]:
         return cannot
     out = []
     for _, d in docs.iterrows():
-        shown = set(d.get("metadata_fields") or [])
+        shown = set(d.get("metadata_fields") or [])  # labelled on the page (block or byline)
+        sources = _sources(d)
         # 文号 only where the page has a 文号 field: many documents legitimately have none
-        missing = [FIELD_LABELS.get(f, f) for f in fields if _blank(d.get(f)) and (f != "doc_no" or "doc_no" in shown)]
+        wanted = [f for f in fields if f != "doc_no" or "doc_no" in shown]
+        missing = [f for f in wanted if _blank(d.get(f)) or f not in shown]
         ev = page_evidence(snapshot, d["url"])
         if missing:
-            out.append(Finding(d["url"], FAIL, measured="缺少" + "、".join(missing), expected=expected,
-                               message=f"《{d['title']}》未标注{'、'.join(missing)}", **ev))
+            names = [FIELD_LABELS.get(f, f) for f in missing]
+            elsewhere = [f"{FIELD_LABELS.get(f, f)}见于{SOURCE_NAMES[sources[f]]}：{_show(d.get(f))}"
+                         for f in missing if not _blank(d.get(f)) and sources.get(f) in SOURCE_NAMES]
+            note = f"（{'；'.join(elsewhere)}）" if elsewhere else ""
+            out.append(Finding(d["url"], FAIL, measured="缺少" + "、".join(names), expected=expected,
+                               message=f"《{d['title']}》未标注{'、'.join(names)}{note}", **ev))
         else:
             out.append(Finding(d["url"], PASS, measured="要素齐全", expected=expected, **ev))
     return out

@@ -21,7 +21,7 @@ from functools import lru_cache
 
 from lxml import etree
 
-from . import cms
+from . import cms, metadata
 from .dates import parse_date
 from .cms.trs import CREATE_PAGE
 from .facts import Link, PageFacts
@@ -44,22 +44,11 @@ WORDS_ONLY = re.compile(r"[^\w]+")
 COLUMN_META = ("columnname", "channelname", "catalogname")
 TITLE_SPLIT = re.compile(r"\s*(?:__|_|\||｜|-{1,2}|—{1,2}|–)\s*")
 
-# label → field; order matters: specific labels before the generic 日期
-META_LABELS: list[tuple[str, re.Pattern]] = [
-    ("index_no", re.compile(r"^\s*索\s*引\s*号")),
-    ("publisher", re.compile(r"^\s*(发\s*布\s*机\s*构|发文机关|发文单位|发布单位|公开责任部门|责任部门|制发机关)")),
-    ("doc_no", re.compile(r"^\s*(文\s*号|发文字号|发文文号)")),
-    ("document_date", re.compile(r"^\s*(成\s*文\s*日\s*期|成文时间|发\s*文\s*日\s*期|生\s*成\s*日\s*期|印发日期)")),
-    ("publish_date", re.compile(r"^\s*(发\s*布\s*日\s*期|发\s*布\s*时\s*间|公开日期|公开时间|发文时间|发布于|时\s*间|日\s*期)")),
-    ("validity", re.compile(r"^\s*(有\s*效\s*性|效力状态|时效性|是否有效)")),
-]
-ANY_LABEL = re.compile(
-    r"^\s*(索\s*引\s*号|发\s*布\s*机\s*构|发文机关|发文单位|发布单位|文\s*号|发文字号|成\s*文\s*日\s*期|发\s*文\s*日\s*期"
-    r"|生\s*成\s*日\s*期|发\s*布\s*日\s*期|发\s*布\s*时\s*间|有\s*效\s*性|主\s*题\s*分\s*类|标\s*题|名\s*称|分\s*类"
-    r"|公开方式|公开范围|公开时限|主\s*题\s*词|来\s*源|信息来源)\s*[:：]"
-)
-VALUE_STOP = re.compile(r"\s{2,}|\u3000|来源[:：]|信息来源|阅读|字体|字号|浏览|点击|访问量|作者[:：]|【|\[打印|分享")
-INTERP_LABEL = re.compile(r"(相关|政策|图文|图解|文字|视频|配套|关联)?解读")
+INTERP_LABEL = re.compile(r"(相关|政策|图文|图解|文字|视频|配套|关联)?解读|图解|一图读懂|答记者问")
+INTERP_MARKS = re.compile(r"【[^】]{0,8}】|政策解读|图文解读|图解|一图读懂|解读|答记者问|[《》“”\s]")
+# a column's index or list page, not an article: never a 解读 or 原文 of one document
+INDEX_URL = re.compile(r"/$|/(?:index|default|list|more)(?:_\d+)?\.s?html?$|/col/col\d+/|/channels/\d+(?:_\d+)?\.html$"
+                       r"|/[a-z_]*list[a-z_0-9]*\.s?html?$|[?&](?:page|pageindex|columnid|catid)=", re.I)
 SOURCE_LABEL = re.compile(r"原文链接|政策原文|文件原文|相关文件|相关政策|原文件|关联文件|查看原文|^原文")
 ATTACHMENT_EXT = re.compile(r"\.(pdf|docx?|xlsx?|wps|ofd|zip|rar|7z|et|txt|csv|pptx?)$", re.I)
 
@@ -205,67 +194,6 @@ def _label_nodes(doc) -> list[tuple[TextNode, str]]:
     return out
 
 
-def _value_after(node, label_end: int) -> str | None:
-    """The value beside a label: after its colon in the same element, else in the next element."""
-    s = str(node)
-    rest = re.sub(r"^\s*[:：]?\s*", "", s.strip()[label_end:])
-    if rest:
-        return VALUE_STOP.split(rest)[0].strip(" ]】")
-    el = node.getparent()
-    if not node.is_tail:
-        # the label is the element's own text: the value may follow inside the same element
-        full = _text(el)
-        idx = full.find(s.strip())
-        after = re.sub(r"^\s*[:：]?\s*", "", full[idx + len(s.strip()):] if idx >= 0 else "")
-        if after and ANY_LABEL.match(after):
-            return ""  # the next thing is another label: this one is empty
-        if after:
-            return VALUE_STOP.split(after)[0].strip(" ]】")
-        if el.tail and el.tail.strip():  # <i>时间：</i>2019-09-18 06:23
-            return VALUE_STOP.split(el.tail.strip())[0].strip(" ]】")
-    else:
-        nxt = el.getnext()  # tail text belongs after ``el``; the value is in the following element
-        if nxt is not None:
-            value = _text(nxt)
-            return "" if ANY_LABEL.match(value) else value
-    for _ in range(3):
-        if el is None:
-            return None
-        sib = el.getnext()
-        while sib is not None and not isinstance(sib.tag, str):
-            sib = sib.getnext()
-        if sib is not None:
-            value = _text(sib)
-            return "" if ANY_LABEL.match(value) else VALUE_STOP.split(value)[0].strip(" ]】") if len(value) > 60 else value
-        el = el.getparent()
-    return ""
-
-
-def _metadata(labels: list) -> dict[str, object]:
-    found: dict[str, object] = {}
-    for node, s in labels:
-        for key, pattern in META_LABELS:
-            if key in found:
-                continue
-            m = pattern.match(s)
-            if not m:
-                continue
-            if key == "publish_date" and m.group(0).strip() in ("时间", "日期", "时 间", "日 期") and ":" not in s and "：" not in s:
-                continue  # the bare words need a colon to be a label
-            value = _value_after(node, m.end())
-            if value is None:
-                continue
-            if key in ("document_date", "publish_date"):
-                date = parse_date(value)
-                if date is None and value:
-                    continue  # "发布时间" followed by no date: not the label we want
-                found[key] = date
-            else:
-                found[key] = value
-            break
-    return found
-
-
 CJK_SPACE = re.compile(r"(?<=[\u4e00-\u9fff])\s+|\s+(?=[\u4e00-\u9fff])")
 
 
@@ -306,6 +234,11 @@ def _title_raw(doc, meta: dict[str, str], nav: set) -> str:
     good = [c for c in cands if len(c) >= 4 and re.sub(r"\s+", "", c) in squeezed]
     if good:
         return max(good, key=len)
+    # a <title> that names only the column and site ([纪检监察组]-某局) under a document's long <h1> heading
+    longest_part = max((len(p) for p in TITLE_SPLIT.split(page_title) if p), default=0)
+    headings = [h for h in (_text(el) for el in doc.iter("h1") if el not in nav) if len(h) >= max(16, 2 * longest_part)]
+    if headings:
+        return max(headings, key=len)
     if page_title:
         parts = [p for p in TITLE_SPLIT.split(page_title) if p]
         return max(parts, key=len) if parts else page_title
@@ -320,7 +253,7 @@ def _related(anchors: list, base: str, label: re.Pattern, nav: set, skip: set, l
         if a in nav or (a in skip and not listed_ok):
             return
         url = resolve(base, a.get("href", ""))
-        if url and url != base and url not in out:
+        if url and url != base and url not in out and not INDEX_URL.search(url):
             out.append(url)
 
     for a, text in anchors:
@@ -344,6 +277,24 @@ def _related(anchors: list, base: str, label: re.Pattern, nav: set, skip: set, l
             for a in anchors:
                 if a.get("href"):
                     add(a)
+    return out
+
+
+def _named_original(anchors: list, base: str, title: str, nav: set) -> list[str]:
+    """On a 解读 page that names its document only by title (【图解】X → a link "关于印发X的通知"): the link whose
+    text holds the page title without its 解读 marks."""
+    if not INTERP_LABEL.search(title or ""):
+        return []
+    core = INTERP_MARKS.sub("", title)
+    if len(core) < 8:
+        return []
+    out = []
+    for a, text in anchors:
+        if a in nav or INTERP_LABEL.search(text) or core not in INTERP_MARKS.sub("", text):
+            continue
+        url = resolve(base, a.get("href", ""))
+        if url and url != base and url not in out and not INDEX_URL.search(url):
+            out.append(url)
     return out
 
 
@@ -416,16 +367,21 @@ def extract(url: str, html: str) -> PageFacts:
         facts.entries.append((target, title, parse_date(m.group(0))))
 
     anchors = [(a, _text(a)) for a in doc.iter("a") if a.get("href")]
-    meta = _metadata(labels)
+    text_lines = metadata.lines_of(doc, set())  # a byline in <li class="… left"> is no menu: read it all
+    found = metadata.read_blocks(text_lines)
+    meta = found.values
     if "publish_date" not in meta and (byline := _byline_date(labels)):
-        meta["publish_date"] = byline
+        found.set("publish_date", byline, "byline")
     is_article = bool(facts.meta.get("articletitle")) or "index_no" in meta or (
         "publish_date" in meta and len(facts.entries) < 3)
+    if is_article:
+        metadata.from_text(found, text_lines, facts.title)  # 文号 line, signature, 来源 when no block says
     interp: list[str] = []
     source: list[str] = []
     if is_article:
         interp = _related(anchors, base, INTERP_LABEL, nav, entry_anchors, labels)
-        source = _related(anchors, base, SOURCE_LABEL, nav, entry_anchors, labels)
+        source = _related(anchors, base, SOURCE_LABEL, nav, entry_anchors, labels) + _named_original(
+            anchors, base, facts.title, nav)
     interp_set, source_set = set(interp), set(source)
 
     groups: dict = {}
@@ -470,11 +426,12 @@ def extract(url: str, html: str) -> PageFacts:
         last = WORDS_ONLY.sub("", facts.column_path[-1]) if facts.column_path else ""
         if last and (len(last) > 24 or (len(last) >= 8 and last in WORDS_ONLY.sub("", facts.title))):
             facts.column_path = facts.column_path[:-1]  # the breadcrumb's last crumb is the article's own title
-        if not meta.get("publish_date"):
+        if not meta.get("publish_date"):  # hidden meta tags only when the page shows no date
             for key in ("pubdate", "publishdate", "firstpublishedtime", "article:published_time", "createdate"):
                 if facts.meta.get(key) and parse_date(facts.meta[key]):
-                    meta["publish_date"] = parse_date(facts.meta[key])
+                    found.set("publish_date", parse_date(facts.meta[key]), "meta")
                     break
+        meta = {**found.values, "field_sources": dict(found.sources)}
         meta["interpretation_links"] = interp
         meta["source_links"] = source
         meta["attachments"] = [l.url for l in facts.links if l.kind == "attachment"]
@@ -642,7 +599,7 @@ def article_metadata(html: str | bytes, url: str) -> dict[str, object]:
 
         html = decode_html(html)[0]
     f = extract(canonical(url) or url, html)
-    a = f.article if f.kind == "article" else {**_metadata(_label_nodes(parse_html(html)))}
+    a = f.article if f.kind == "article" else metadata.read_blocks(metadata.lines_of(parse_html(html), set())).values
     if f.kind != "article":
         a.setdefault("publish_date", parse_date(f.meta.get("pubdate", "")))
 
@@ -661,4 +618,6 @@ def article_metadata(html: str | bytes, url: str) -> dict[str, object]:
         "doc_no": s(a.get("doc_no")),
         "interpretation_links": list(a.get("interpretation_links", [])),
         "original_links": list(a.get("source_links", [])),
+        "printed_date": iso(a.get("printed_date")),
+        "sources": dict(a.get("field_sources", {})),
     }
