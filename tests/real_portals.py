@@ -101,3 +101,11 @@ PLATFORM = {
     "daozhen-hrss": "政务公开",      # top nav 政务公开; no page says 政府信息公开
     "sichuan-edu": "政府信息公开",   # <h1>政府信息公开</h1> over the zfxxgk pages' shared left menu
 }
+
+# documents of national bodies reposted on the agency's policy columns (title and 落款 read by hand)
+REPOSTS = {
+    "daozhen-hrss": {"/bmgk/jycy/zcfg/201708/t20170811_21250614.html",   # 国务院关于…的意见（国发〔2017〕28号）, signed 国务院
+                     "/bmgk/jycy/zcfg/201708/t20170811_21250633.html"},  # 财政部 税务总局 人力资源社会保障部 … 的通知
+    "sichuan-edu": {"/scedu/c101518/2021/1/8/1b22995493c842b8be19bac123fdfedd.html"},  # 教育部关于印发…（教督〔2020〕5号）
+    "pingdingshan-edu": set(),
+}

@@ -22,7 +22,8 @@ def test_kaipuyun_metadata_block_and_interpretation_link():
     assert f.article["document_date"] == dt.date(2023, 3, 31)
     assert f.article["publish_date"] == dt.date(2023, 5, 16)
     assert any("jdhy" in u for u in f.article["interpretation_links"])
-    assert f.identity == {"site_code": "3609000002", "icp": "赣ICP备06000141号", "psb": "赣公网安备 36090202000004号"}
+    assert f.identity == {"host": "宜春市人民政府",  # 主办：宜春市人民政府　承办：…
+                          "site_code": "3609000002", "icp": "赣ICP备06000141号", "psb": "赣公网安备 36090202000004号"}
 
 
 @pytest.mark.parametrize("name,code", [("shanxi_gov_2019_article.html", "1400000045"),

@@ -33,9 +33,10 @@ from .extract.blocked import block_reason
 from .extract.urls import canonical, host_of
 
 PAGE_COLUMNS = ["url", "final_url", "status", "fetched_at", "content_type", "encoding", "encoding_source", "bytes",
-                "truncated", "error", "kind", "title", "column_path", "column_source", "area", "dead_entries", "says_empty", "site_code", "icp", "psb", "warc_record_id"]
+                "truncated", "error", "kind", "title", "column_path", "column_source", "area", "dead_entries", "says_empty", "site_name", "host", "site_code", "icp", "psb",
+                "warc_record_id"]
 ARTICLE_COLUMNS = ["url", "title", "column_path", "column", "publish_date", "document_date", "index_no", "publisher",
-                   "doc_no", "validity", "printed_date", "interpretation_links", "source_links", "attachments",
+                   "doc_no", "signer", "validity", "printed_date", "interpretation_links", "scripted_interpretation", "source_links", "attachments",
                    "metadata_fields", "field_sources", "warc_record_id"]
 
 
@@ -109,7 +110,8 @@ class SnapshotBuilder:
         path = "/".join(facts.column_path)
         row.update(kind=facts.kind if f.status < 400 else "http_error", title=facts.title, column_path=path or None,
                    column_source=facts.column_source or None, area=facts.area or None,
-                   dead_entries=facts.dead_entries, says_empty=facts.says_empty, **facts.identity)
+                   dead_entries=facts.dead_entries, says_empty=facts.says_empty,
+                   site_name=facts.meta.get("sitename") or None, **facts.identity)
         if f.status >= 400:
             return None
         scope = self._scope()
@@ -128,8 +130,9 @@ class SnapshotBuilder:
                 "column": facts.column_path[-1] if facts.column_path else None,
                 "publish_date": a.get("publish_date"), "document_date": a.get("document_date"),
                 "index_no": a.get("index_no"), "publisher": a.get("publisher"), "doc_no": a.get("doc_no"),
-                "validity": a.get("validity"), "printed_date": a.get("printed_date"),
+                "validity": a.get("validity"), "printed_date": a.get("printed_date"), "signer": a.get("signer"),
                 "interpretation_links": list(a.get("interpretation_links", [])),
+                "scripted_interpretation": bool(a.get("scripted_interpretation")),
                 "source_links": list(a.get("source_links", [])),
                 "attachments": list(a.get("attachments", [])),
                 # fields the page labels (a metadata block or the byline), whatever their value

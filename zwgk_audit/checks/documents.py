@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pandas as pd
 
@@ -29,7 +30,7 @@ def _documents(snapshot, columns: list[str], expected: str) -> tuple[pd.DataFram
         return snapshot.articles.iloc[0:0], [Finding(subject, UNVERIFIED, expected=expected, message=why)]
     docs = snapshot.documents_in(wanted.found["path"]) if len(wanted.found) else snapshot.articles.iloc[0:0]
     if not docs.empty:
-        return docs, []
+        return _own(snapshot, docs, expected)
     if len(wanted.found):
         names = "、".join(f"“{p}”" for p in wanted.found["path"][:5])
         cut = "（抓取达到页面上限）" if snapshot.truncated else ""
@@ -42,6 +43,23 @@ def _documents(snapshot, columns: list[str], expected: str) -> tuple[pd.DataFram
                               message=f"未找到名称可识别的“{subject}”类栏目；以下未归类栏目可能是："
                                       f"{'、'.join(wanted.could_be[:5])}（可用 --column-map 指定）")]
     return docs, [Finding(subject, NA, expected=expected, message=f"网站未设置“{subject}”类栏目（是否应设置见“必设栏目”检查）")]
+
+
+def _own(snapshot, docs: pd.DataFrame, expected: str) -> tuple[pd.DataFrame, list[Finding]]:
+    """The agency's own documents (and those nothing says are not), and one not_applicable finding per repost:
+    a national or higher government's document reposted here is not judged as the agency's (site/ownership.py)."""
+    from ..site.ownership import ownership, site_names
+
+    names = site_names(snapshot.pages)
+    keep, aside = [], []
+    for idx, d in docs.iterrows():
+        own, why = ownership(d.get("publisher"), d.get("doc_no"), names, d.get("signer"))
+        if own is False:
+            aside.append(Finding(d["url"], NA, expected=expected, message=f"{why}，不作为本机关文件评判",
+                                 **page_evidence(snapshot, d["url"])))
+        else:
+            keep.append(idx)
+    return docs.loc[keep], aside
 
 
 def _first_url(found: pd.DataFrame) -> str:
@@ -67,6 +85,10 @@ def _cited(d, field: str, label: str) -> str:
     return f"{label}取自{where}" if where else ""
 
 
+def _reposts(findings: list[Finding]) -> bool:
+    return any(f.status == NA and "转载文件" in f.message for f in findings)
+
+
 def _blank(v) -> bool:
     return v is None or (isinstance(v, float) and pd.isna(v)) or (isinstance(v, str) and not v.strip())
 
@@ -85,9 +107,9 @@ def publication_timeliness(snapshot, params, ctx) -> list[Finding]:
     limit = params["max_working_days"]
     expected = f"成文后{limit}个工作日内发布"
     docs, cannot = _documents(snapshot, params["columns"], expected)
-    if cannot:
+    if cannot and docs.empty:
         return cannot
-    out = []
+    out = list(cannot)  # reposts set aside
     for _, d in docs.iterrows():
         ev = page_evidence(snapshot, d["url"])
         formed, published = d["document_date"], d["publish_date"]
@@ -147,18 +169,18 @@ def interpretation_linked(snapshot, params, ctx) -> list[Finding]:
     if why:
         return [Finding("政策文件", UNVERIFIED, expected=expected, message=why)]
     arts = snapshot.articles
-    docs, cannot = _documents(snapshot, params["document_columns"], expected)
-    if cannot:
-        return cannot
-    if params["require_doc_no"]:
+    docs, aside = _documents(snapshot, params["document_columns"], expected)
+    if aside and docs.empty and not _reposts(aside):
+        return aside
+    if params["require_doc_no"] and not docs.empty:
         numbered = docs[~docs["doc_no"].map(_blank)]
         if numbered.empty and not docs["metadata_fields"].map(lambda f: "doc_no" in (f or [])).any():
-            return [Finding("政策文件", UNVERIFIED, expected=expected,
+            return aside + [Finding("政策文件", UNVERIFIED, expected=expected,
                             message=f"“政策文件”类栏目中的{len(docs)}个文件均未读取到文号字段（文号可能只在标题或正文中），"
                                     "无法判断哪些文件需要解读", **page_evidence(snapshot, docs["url"].iloc[0]))]
         docs = numbered
     if docs.empty:
-        return [Finding("政策文件", NA, expected=expected, message="未发现需要解读的政策文件（有文号的政策文件）")]
+        return aside + [Finding("政策文件", NA, expected=expected, message="未发现需要解读的政策文件（有文号的政策文件）")]
     interps = _in_columns(snapshot, params["interpretation_columns"])
     interps = pd.concat([interps, arts[arts["title"].fillna("").str.contains("解读")]]).drop_duplicates("url")
     interp_by_url = {r["url"]: r for _, r in interps.iterrows()}
@@ -166,12 +188,23 @@ def interpretation_linked(snapshot, params, ctx) -> list[Finding]:
     for _, i in interps.iterrows():
         for src in i["source_links"]:
             back.setdefault(src, []).append(i["url"])
-    out = []
+    out = list(aside)
     for _, d in docs.iterrows():
         ev = page_evidence(snapshot, d["url"])
         forward = list(d["interpretation_links"])
         backward = back.get(d["url"], [])
         if not forward and not backward:
+            named = _named_interpretation(d, interps)
+            if named is not None:  # the pages name each other but do not link: the 解读 exists
+                status = FAIL if mutual else PASS
+                out.append(Finding(d["url"], status, measured="有解读但未互相链接", expected=expected,
+                                   message=f"《{d['title']}》有解读《{named['title']}》，但文件与解读页面未互相链接",
+                                   **ev))
+                continue
+            if d.get("scripted_interpretation") is True:
+                out.append(Finding(d["url"], UNVERIFIED, expected=expected,
+                                   message="文件页的“相关解读”栏由脚本加载（页面HTML中为空），未能读取", **ev))
+                continue
             if snapshot.truncated:
                 out.append(Finding(d["url"], UNVERIFIED, expected=expected,
                                    message="未发现解读，但抓取达到页面上限，无法确认", **ev))
@@ -216,6 +249,20 @@ def interpretation_linked(snapshot, params, ctx) -> list[Finding]:
     return out
 
 
+BOOK_TITLE = re.compile(r"《([^《》]{4,60})》")
+
+
+def _named_interpretation(d, interps: pd.DataFrame):
+    """The 解读 page whose title names this document's 《…》 (pages that name each other without a link)."""
+    books = set(BOOK_TITLE.findall(str(d.get("title") or "")))
+    if not books:
+        return None
+    for _, i in interps.iterrows():
+        if i["url"] != d["url"] and books & set(BOOK_TITLE.findall(str(i.get("title") or ""))):
+            return i
+    return None
+
+
 FIELD_LABELS = {"index_no": "索引号", "publisher": "发布机构", "doc_no": "文号", "document_date": "成文日期",
                 "publish_date": "发布日期", "validity": "有效性"}
 
@@ -234,9 +281,9 @@ def metadata_complete(snapshot, params, ctx) -> list[Finding]:
     fields = params["fields"]
     expected = "、".join(FIELD_LABELS.get(f, f) for f in fields) + "齐全"
     docs, cannot = _documents(snapshot, params["columns"], expected)
-    if cannot:
+    if cannot and docs.empty:
         return cannot
-    out = []
+    out = list(cannot)  # reposts set aside
     for _, d in docs.iterrows():
         shown = set(d.get("metadata_fields") or [])  # labelled on the page (block or byline)
         sources = _sources(d)

@@ -47,6 +47,7 @@ ORG_END = re.compile(r"(?:局|厅|委|委员会|政府|办公室|办公厅|院|�
 CREDIT = re.compile(r"^(?:文|图|文图|文、图|文/图|摄影|摄|记者|通讯员|供稿|作者|来稿)\s*[、/／:：]")  # a news credit, not a 落款
 SENTENCE = re.compile(r"[，。；！？、,;!?：:]")
 DATE_FIELDS = ("document_date", "publish_date", "printed_date")
+PRINTED = re.compile(r"(?:(?:19|20)\d{2}|[〇○OＯО０零一二三四五六七八九]{4})\s*年[^年]{1,6}月[^月]{1,6}日\s*印\s*发")
 BRACKETED_ORG = re.compile(r"^[（(]([^（）()，。；：:,;]{2,30})[）)]$")
 LONG_PARAGRAPH = 40  # a line this long is document text: the head (文号 lines) is over, a signature may follow
 
@@ -247,13 +248,13 @@ def signature(lines: list[str], title: str) -> Signature:
         if len(line) >= LONG_PARAGRAPH or line.endswith("。"):
             seen_text = True
             continue
+        if (printed := PRINTED.search(line)) and not sig.printed:  # 版记: "某某办公室 2024年10月16日印发"
+            sig.printed = parse_date(printed.group(0)) or parse_cn_date(printed.group(0))
+            continue
         m = DATE_LINE.match(line)
         if not m or not seen_text or (i and CREDIT.match(lines[i - 1])):
             continue
         day = parse_date(line) or parse_cn_date(line)
-        if "印" in m.group("tail"):
-            sig.printed = sig.printed or day
-            continue
         if sig.org is None and sig.date is None:
             org, top = _signer(lines, i)
             if top - 1 in headings:
@@ -307,6 +308,8 @@ def from_text(found: Fields, lines: list[str], title: str) -> Fields:
         elif (no := title_doc_no(title)):
             found.set("doc_no", no, "title")
     sig = signature(lines, title)
+    if sig.org:
+        found.set("signer", sig.org, "signature")  # who signed: whose document it is, even under a byline
     if not values.get("document_date") and sig.date:
         found.set("document_date", sig.date, "signature")
     if sig.printed and not values.get("printed_date"):

@@ -280,6 +280,22 @@ def _related(anchors: list, base: str, label: re.Pattern, nav: set, skip: set, l
     return out
 
 
+RELATED_PANEL = re.compile(r"xgjd|jiedu|zcjd|jd_?list|relat|xgwj|glwj|gljd|相关解读", re.I)
+FETCHING_SCRIPT = re.compile(r"\$\.(?:ajax|get|post|getJSON)\(|\.load\(|fetch\(|XMLHttpRequest|axios\.")
+
+
+def _scripted_panel(doc, html: str) -> bool:
+    """A 相关解读 panel left empty in the HTML and filled by a script that fetches it: the relation cannot be
+    read from the page (judged ``unverified``, never "no interpretation")."""
+    if not FETCHING_SCRIPT.search(html):
+        return False
+    for el in _hinted(doc):
+        hint = _hint(el)
+        if RELATED_PANEL.search(hint) and el.find(".//a[@href]") is None and len(_text(el)) <= 12:
+            return True
+    return False
+
+
 def _named_original(anchors: list, base: str, title: str, nav: set) -> list[str]:
     """On a 解读 page that names its document only by title (【图解】X → a link "关于印发X的通知"): the link whose
     text holds the page title without its 解读 marks."""
@@ -433,6 +449,7 @@ def extract(url: str, html: str) -> PageFacts:
                     break
         meta = {**found.values, "field_sources": dict(found.sources)}
         meta["interpretation_links"] = interp
+        meta["scripted_interpretation"] = not interp and _scripted_panel(doc, html)
         meta["source_links"] = source
         meta["attachments"] = [l.url for l in facts.links if l.kind == "attachment"]
         facts.article = meta
@@ -585,11 +602,16 @@ def identity(html: str) -> dict[str, str | None]:
         return None
 
     m_code, m_icp, m_psb = find(SITE_CODE, "标识码", 80), find(ICP, "ICP", 60), find(PSB, "公网安备", 60)
+    m_host = find(HOST, "主办", 60)
     return {
+        "host": m_host.group(1) if m_host else None,
         "site_code": m_code.group(1) if m_code else None,
         "icp": re.sub(r"\s+", "", m_icp.group(0)) if m_icp else None,
         "psb": re.sub(r"\s+", " ", m_psb.group(0)) if m_psb else None,
     }
+
+
+HOST = re.compile(r"主办(?:单位)?\s*[:：]\s*([\u4e00-\u9fff（）()·]{3,40}?)(?=\s|&nbsp;|<|$|承办|协办|联系|地址|版权|电话|技术|网站|备案|[，,。|])")
 
 
 def article_metadata(html: str | bytes, url: str) -> dict[str, object]:
@@ -619,5 +641,6 @@ def article_metadata(html: str | bytes, url: str) -> dict[str, object]:
         "interpretation_links": list(a.get("interpretation_links", [])),
         "original_links": list(a.get("source_links", [])),
         "printed_date": iso(a.get("printed_date")),
+        "signer": s(a.get("signer")),
         "sources": dict(a.get("field_sources", {})),
     }
