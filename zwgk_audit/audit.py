@@ -80,6 +80,14 @@ class Audit:
             if i.state == "unmeasured" and checklist.item(i.item_id).check != "manual"]
 
     @property
+    def reposts(self) -> list[str]:
+        """Documents set aside as another body's, reposted here (not judged as the agency's own)."""
+        f = self.findings
+        return sorted({s for s, st, m in zip(f["subject"], f["status"], f["message"])
+                       if isinstance(s, str) and isinstance(st, str) and st == "not_applicable"
+                       and isinstance(m, str) and "转载文件" in m})
+
+    @property
     def complete(self) -> bool:
         """False when the crawl was cut short or the auditing machine could not judge part of the site (评估不完整)."""
         return not self.incomplete
@@ -127,7 +135,8 @@ class Audit:
             "checklist": self.checklist.id, "agency": self.checklist.agency, "url": self.snapshot.start_url,
             "as_of": self.as_of.isoformat(), "complete": self.complete,
             "completeness": "完整" if self.complete else "评估不完整", "incomplete_reasons": self.incomplete,
-            "unjudged_items": self.unjudged, "column_map": self.snapshot.column_map, **self.score.to_json(),
+            "unjudged_items": self.unjudged, "reposts_set_aside": self.reposts,
+            "column_map": self.snapshot.column_map, **self.score.to_json(),
         }
         paths["score"].write_text(json.dumps(data, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
         paths["quality"] = out / "quality.json"

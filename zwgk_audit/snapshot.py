@@ -36,7 +36,8 @@ PAGE_COLUMNS = ["url", "final_url", "status", "fetched_at", "content_type", "enc
                 "truncated", "error", "kind", "title", "column_path", "column_source", "area", "dead_entries", "says_empty", "site_name", "host", "site_code", "icp", "psb",
                 "warc_record_id"]
 ARTICLE_COLUMNS = ["url", "title", "column_path", "column", "publish_date", "document_date", "index_no", "publisher",
-                   "doc_no", "signer", "validity", "printed_date", "interpretation_links", "scripted_interpretation", "source_links", "attachments",
+                   "doc_no", "signer", "validity", "printed_date", "interpretation_links", "scripted_interpretation", "source_links", "attachments", "text_in_attachment",
+                   "attachment_note",
                    "metadata_fields", "field_sources", "warc_record_id"]
 
 
@@ -45,6 +46,15 @@ LABELLED = ("block", "byline")  # a value the page shows under its label, not on
 
 def analyse(f: Fetched, kind: str) -> dict | None:
     """Decode and extract one response: pure, so replay can run it in worker processes."""
+    if kind == "attachment" and f.status is not None and f.status < 400 and f.body:
+        from .extract import attachments
+
+        text, why = attachments.text_of(f.body, f.url, f.content_type.lower())
+        fields = attachments.fields_of(text) if text else None
+        return {"kind": "attachment", "attachment": {
+            "error": why, "chars": len(text or ""),
+            "fields": {k: v for k, v in (fields.values if fields else {}).items()
+                       if k in ("doc_no", "document_date", "signer", "printed_date")}}}
     if f.status is None or kind != "page" or not f.body:
         return None
     ctype = f.content_type.lower()
@@ -86,6 +96,7 @@ class SnapshotBuilder:
         # every page, and hundreds of crawls are in flight at once in a batch.
         self.links: list[tuple[str, str, str, str]] = []
         self._strings: dict[str, str] = {}
+        self.attachment_texts: dict[str, dict[str, Any]] = {}  # attachment URL -> fields read from its text
         self._by_record: dict[str, dict[str, Any]] = {}
 
     def ingest(self, f: Fetched, kind: str, record_id: str | None, analysis: dict | None = None):
@@ -103,7 +114,10 @@ class SnapshotBuilder:
         analysis = analysis if analysis is not None else analyse(f, kind)
         if not analysis:
             return None
-        row.update({k: v for k, v in analysis.items() if k != "facts"})
+        row.update({k: v for k, v in analysis.items() if k not in ("facts", "attachment")})
+        if "attachment" in analysis:
+            self.attachment_texts[f.url] = analysis["attachment"]
+            return None
         facts = analysis.get("facts")
         if facts is None:
             return None
@@ -133,6 +147,7 @@ class SnapshotBuilder:
                 "validity": a.get("validity"), "printed_date": a.get("printed_date"), "signer": a.get("signer"),
                 "interpretation_links": list(a.get("interpretation_links", [])),
                 "scripted_interpretation": bool(a.get("scripted_interpretation")),
+                "text_in_attachment": bool(a.get("text_in_attachment")), "attachment_note": None,
                 "source_links": list(a.get("source_links", [])),
                 "attachments": list(a.get("attachments", [])),
                 # fields the page labels (a metadata block or the byline), whatever their value
@@ -181,7 +196,26 @@ class SnapshotBuilder:
         else:
             self.event(payload)
 
+    def _fill_from_attachments(self) -> None:
+        """Documents published only as an attachment take 文号, 成文日期 and signer from the attachment's text;
+        one whose attachment could not be read says why (``attachment_note``), so its checks stay unverified."""
+        for art in self.articles:
+            if not art["text_in_attachment"]:
+                continue
+            read = [self.attachment_texts[u] for u in art["attachments"] if u in self.attachment_texts]
+            fields = next((r["fields"] for r in read if not r["error"]), None)
+            if fields is None:
+                reasons = "；".join(r["error"] for r in read) or "附件未抓取"
+                art["attachment_note"] = f"正文在附件中，未能读取（{reasons}）"
+                continue
+            art["attachment_note"] = "正文在附件中，已读取附件"
+            for key, value in fields.items():
+                if value and not art.get(key):
+                    art[key] = value
+                    art["field_sources"][key] = "attachment"
+
     def build(self, warc_path: Path | None) -> "Snapshot":
+        self._fill_from_attachments()
         pages = pd.DataFrame(self.pages, columns=PAGE_COLUMNS)
         entries = pd.DataFrame(self.entries, columns=["column_path", "page_url", "url", "title", "date"])
         articles = pd.DataFrame(self.articles, columns=ARTICLE_COLUMNS)

@@ -68,7 +68,8 @@ def _first_url(found: pd.DataFrame) -> str:
 
 
 # where a value was read when no label gave it (extract/metadata.py), as findings cite it
-SOURCE_NAMES = {"body": "正文文号行", "title": "标题", "signature": "正文落款", "byline": "来源行", "meta": "页面隐藏元数据"}
+SOURCE_NAMES = {"body": "正文文号行", "title": "标题", "signature": "正文落款", "byline": "来源行", "meta": "页面隐藏元数据",
+                "attachment": "附件正文"}
 
 
 def _sources(d) -> dict:
@@ -118,7 +119,11 @@ def publication_timeliness(snapshot, params, ctx) -> list[Finding]:
             continue
         if _blank(formed) or _blank(published):
             missing = "成文日期" if _blank(formed) else "发布日期"
-            out.append(Finding(d["url"], UNVERIFIED, expected=expected, message=f"页面未标注{missing}，无法计算时限", **ev))
+            note = d.get("attachment_note") if isinstance(d.get("attachment_note"), str) else ""
+            where = f"{note}，" if note and "未能读取" in note else "页面"
+            out.append(Finding(d["url"], UNVERIFIED, expected=expected,
+                               message=f"{where}未标注{missing}，无法计算时限" if not note or where == "页面"
+                               else f"{where}无法得到{missing}，无法计算时限", **ev))
             continue
         try:
             days = wd.working_days_between(formed, published)

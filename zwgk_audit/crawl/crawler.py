@@ -127,6 +127,18 @@ def _probe_ipv6(start: str, cfg: CrawlConfig, builder: SnapshotBuilder, recorder
     builder.event({"kind": "ipv6_probe", "url": target, "result": result, "record_id": rid})
 
 
+def _attachments_to_read(facts, seen: set, same_site) -> list[str]:
+    """A document page that is little more than a link to its file and shows no 文号 or 成文日期: read the file
+    (its first two readable attachments on the site; DOC/WPS are not fetched, nothing here reads them)."""
+    from ..extract.attachments import READABLE
+
+    a = facts.article
+    if not a.get("text_in_attachment") or (a.get("doc_no") and a.get("document_date")):
+        return []
+    return [u for u in a.get("attachments", []) if READABLE.search(urlsplit(u).path) and u not in seen
+            and same_site(u)][:2]
+
+
 def _scope_prefix(scope: str | None, start: str) -> str | None:
     """The audit's path scope as a canonical URL prefix ending in "/" (None: the whole host)."""
     if not scope:
@@ -188,6 +200,7 @@ def crawl(url: str, out: str | Path | None = None, config: CrawlConfig | None = 
     structure_fetched = 0
     structure_queued: set[str] = {start}  # structure pages found and not yet fetched
     edge: set[str] = set()  # pages outside a path scope, fetched because the scope links them
+    attachments: set[str] = set()  # PDF/OFD/DOCX of documents whose page shows only the attachment
     try:
         while frontier and fetched < cfg.max_pages:
             prio, depth, _seq, target = heapq.heappop(frontier)
@@ -206,10 +219,17 @@ def crawl(url: str, out: str | Path | None = None, config: CrawlConfig | None = 
             f = fetcher.get(url, method, in_scope=in_scope, body=body)
             f.url = target  # the snapshot's key: a POST's carries its form
             fetched += 1
-            rid = recorder.fetched(f)
-            facts = builder.ingest(f, "page", rid)
+            kind = "attachment" if target in attachments else "page"
+            rid = recorder.fetched(f, kind=kind)
+            facts = builder.ingest(f, kind, rid)
             if f.final_url and f.final_url != target:
                 seen.add(canonical(f.final_url) or f.final_url)
+            if facts is not None and facts.kind == "article":
+                for u in _attachments_to_read(facts, seen, lambda a: host_of(a) in scope):
+                    seen.add(u)
+                    attachments.add(u)
+                    seq += 1
+                    heapq.heappush(frontier, (ARTICLE, depth + 1, seq, u))
             if facts is None or depth >= cfg.max_depth:
                 continue
             for link in facts.links:

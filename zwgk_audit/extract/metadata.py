@@ -299,6 +299,12 @@ def read(doc, skip: set, title: str) -> Fields:
     return from_text(read_blocks(lines), lines, title)
 
 
+def text_chars(lines: list[str], title: str) -> int:
+    """How much document text the page itself shows after its title (paragraphs, not menus or bylines)."""
+    return sum(len(line) for line in lines[_title_line(lines, title):]
+               if len(line) >= LONG_PARAGRAPH or line.endswith("。"))
+
+
 def from_text(found: Fields, lines: list[str], title: str) -> Fields:
     """Fill what no block gave from the document text: 文号 line, signature date and body, 来源 byline."""
     values = found.values

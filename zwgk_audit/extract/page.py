@@ -452,6 +452,9 @@ def extract(url: str, html: str) -> PageFacts:
         meta["scripted_interpretation"] = not interp and _scripted_panel(doc, html)
         meta["source_links"] = source
         meta["attachments"] = [l.url for l in facts.links if l.kind == "attachment"]
+        # a page that is little more than a link to the signed file: its fields are in the attachment
+        meta["text_in_attachment"] = bool(meta["attachments"]) and metadata.text_chars(
+            metadata.lines_of(doc, nav), facts.title) < 100  # without menus and footers
         facts.article = meta
     elif facts.entries or facts.dead_entries:
         facts.kind = "list"  # a list without a breadcrumb is still a list: the site model names it from its links
