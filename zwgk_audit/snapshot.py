@@ -38,7 +38,7 @@ PAGE_COLUMNS = ["url", "final_url", "status", "fetched_at", "content_type", "enc
 ARTICLE_COLUMNS = ["url", "title", "column_path", "column", "publish_date", "document_date", "index_no", "publisher",
                    "doc_no", "signer", "validity", "printed_date", "interpretation_links", "scripted_interpretation", "source_links", "attachments", "text_in_attachment",
                    "attachment_note",
-                   "metadata_fields", "field_sources", "warc_record_id"]
+                   "metadata_fields", "field_sources", "field_conflicts", "warc_record_id"]
 
 
 LABELLED = ("block", "byline")  # a value the page shows under its label, not one read from the text or hidden meta
@@ -155,6 +155,7 @@ class SnapshotBuilder:
                                                       "validity") if a.get("field_sources", {}).get(k) in LABELLED),
                 # where each value was read: block | byline | body | title | signature | meta (metadata.py)
                 "field_sources": dict(a.get("field_sources", {})),
+                "field_conflicts": dict(a.get("field_conflicts", {})),  # what another source on the page says
                 "warc_record_id": record_id,
             })
         return facts

@@ -139,7 +139,10 @@ def publication_timeliness(snapshot, params, ctx) -> list[Finding]:
                 out.append(Finding(d["url"], UNVERIFIED, measured=measured, expected=expected,
                                    message=f"工作日历未知(calendar unknown)，结果取决于节假日安排：{exc}", **ev))
             continue
-        cited = "；".join(c for c in (_cited(d, "document_date", "成文日期"), _cited(d, "publish_date", "发布日期")) if c)
+        conflicts = d.get("field_conflicts") if isinstance(d.get("field_conflicts"), dict) else {}
+        cited = "；".join(c for c in (_cited(d, "document_date", "成文日期"), _cited(d, "publish_date", "发布日期"),
+                                     *(f"另：{FIELD_LABELS.get(k, k)}{v}" for k, v in conflicts.items()
+                                       if k in ("document_date", "publish_date"))) if c)
         measured = f"成文{formed:%Y-%m-%d}，发布{published:%Y-%m-%d}，间隔{days}个工作日" + (f"（{cited}）" if cited else "")
         if days < 0:
             out.append(Finding(d["url"], UNVERIFIED, measured=measured, expected=expected,

@@ -56,6 +56,7 @@ LONG_PARAGRAPH = 40  # a line this long is document text: the head (文号 lines
 class Fields:
     values: dict[str, object] = field(default_factory=dict)  # index_no, publisher, doc_no, document_date, …
     sources: dict[str, str] = field(default_factory=dict)  # field -> block | body | title | signature | byline | meta
+    conflicts: dict[str, str] = field(default_factory=dict)  # field -> what another source on the page says
 
     def set(self, key: str, value, source: str) -> None:
         self.values[key] = value
@@ -318,6 +319,8 @@ def from_text(found: Fields, lines: list[str], title: str) -> Fields:
         found.set("signer", sig.org, "signature")  # who signed: whose document it is, even under a byline
     if not values.get("document_date") and sig.date:
         found.set("document_date", sig.date, "signature")
+    elif sig.date and values.get("document_date") and sig.date != values["document_date"]:
+        found.conflicts["document_date"] = f"正文落款为{sig.date.isoformat()}"  # the block wins; the text disagrees
     if sig.printed and not values.get("printed_date"):
         found.set("printed_date", sig.printed, "signature")
     if not values.get("publisher"):

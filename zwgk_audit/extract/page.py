@@ -442,12 +442,14 @@ def extract(url: str, html: str) -> PageFacts:
         last = WORDS_ONLY.sub("", facts.column_path[-1]) if facts.column_path else ""
         if last and (len(last) > 24 or (len(last) >= 8 and last in WORDS_ONLY.sub("", facts.title))):
             facts.column_path = facts.column_path[:-1]  # the breadcrumb's last crumb is the article's own title
-        if not meta.get("publish_date"):  # hidden meta tags only when the page shows no date
-            for key in ("pubdate", "publishdate", "firstpublishedtime", "article:published_time", "createdate"):
-                if facts.meta.get(key) and parse_date(facts.meta[key]):
-                    found.set("publish_date", parse_date(facts.meta[key]), "meta")
-                    break
-        meta = {**found.values, "field_sources": dict(found.sources)}
+        hidden = next((parse_date(facts.meta[k]) for k in ("pubdate", "publishdate", "firstpublishedtime",
+                                                           "article:published_time", "createdate")
+                       if facts.meta.get(k) and parse_date(facts.meta[k])), None)
+        if not meta.get("publish_date") and hidden:  # hidden meta tags only when the page shows no date
+            found.set("publish_date", hidden, "meta")
+        elif hidden and hidden != meta.get("publish_date"):  # what the page shows wins; the meta disagrees
+            found.conflicts["publish_date"] = f"页面隐藏元数据为{hidden.isoformat()}"
+        meta = {**found.values, "field_sources": dict(found.sources), "field_conflicts": dict(found.conflicts)}
         meta["interpretation_links"] = interp
         meta["scripted_interpretation"] = not interp and _scripted_panel(doc, html)
         meta["source_links"] = source
