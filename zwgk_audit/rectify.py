@@ -73,9 +73,14 @@ def neutralise(value):
     return value
 
 
+EXCEL_MAX = 9.99999999999999e307  # Excel's largest number; openpyxl writes 15 digits, so 1.79…e308 reads back as inf
+
+
 def _number(value) -> bool:
-    """A finite number or a bool: a spreadsheet stores it as such (inf/NaN are no numbers in a spreadsheet)."""
-    return isinstance(value, (int, float)) and not (isinstance(value, float) and not math.isfinite(value))
+    """A number a spreadsheet stores and reads back as such (inf, NaN and beyond Excel's range are no numbers
+    there); bools too."""
+    return isinstance(value, (int, float)) and (isinstance(value, bool) or abs(value) <= EXCEL_MAX) and not (
+        isinstance(value, float) and not math.isfinite(value))
 
 
 def neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:

@@ -37,6 +37,9 @@ BLOCK_TAGS = {"p", "div", "br", "tr", "td", "th", "li", "dt", "dd", "h1", "h2", 
 HIDDEN_TAGS = {"script", "style", "noscript", "template", "head", "title", "select", "option", "button", "textarea",
                "input", "object", "iframe", "frame", "meta", "link"}
 SPACES = re.compile(r"[\s\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\ufeff]+")
+SPACE_RUN = re.compile(r"[ \t\x0b\x0c\r\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\ufeff]+")  # all but line breaks
+BREAK = "\n"  # block tags break lines; so do the source's own line breaks (signatures are often laid out so)
+LABEL_LINE = 200  # a longer line is a paragraph of text, not a metadata run
 COLON = r"\s*[:：]"
 DOC_NO = re.compile(r"(?:[\u4e00-\u9fffA-Za-z]{1,20}\s*[〔﹝\[［【（(]\s*(?:19|20)\d{2}\s*[〕﹞\]］】）)]\s*(?:第\s*)?\d{1,5}\s*号"
                     r"|[\u4e00-\u9fff]{2,20}令\s*第\s*\d{1,5}\s*号)")
@@ -73,9 +76,10 @@ def _vocabulary() -> tuple[re.Pattern, dict[str, str], frozenset]:
     for w in data["others"]:
         field_of.setdefault(w, "")
     words = sorted(field_of, key=len, reverse=True)
-    spaced = "|".join(r"\s*".join(map(re.escape, w)) for w in words)
-    # a label starts a line or follows a space or a bracket; it ends with a colon, or ends its line
-    pattern = re.compile(rf"(?:^|(?<=[\s|【\[（(]))(?P<label>{spaced})(?:(?P<colon>{COLON})|\s*$)")
+    spaced = "|".join(" ?".join(map(re.escape, w)) for w in words)  # lines hold single plain spaces only
+    # a label starts a line or follows a space or a bracket; it ends with a colon, or ends its line. One pass over
+    # the page's lines joined (MULTILINE), not one call per line.
+    pattern = re.compile(rf"(?:^|(?<=[ |【\[（(]))(?P<label>{spaced})(?:(?P<colon> ?[:：])| ?$)", re.M)
     return pattern, field_of, frozenset(data["need_colon"]), re.compile(rf"^(?P<label>{spaced})(?=\S)")
 
 
@@ -96,16 +100,16 @@ def lines_of(doc, skip: set) -> list[str]:
                 walk.skip_subtree()
                 continue
             if tag in BLOCK_TAGS:
-                parts.append("\n")
+                parts.append(BREAK)
             if el.text:
                 parts.append(el.text)
         else:
             if el is not hidden and tag in BLOCK_TAGS:
-                parts.append("\n")
+                parts.append(BREAK)
             if el.tail:
                 parts.append(el.tail)
-    text = "".join(parts)
-    return [line for line in (SPACES.sub(" ", raw).strip() for raw in text.split("\n")) if line]
+    text = SPACE_RUN.sub(" ", "".join(parts))  # every run of spaces one space, line breaks kept
+    return [line for line in (raw.strip() for raw in text.split(BREAK)) if line]
 
 
 JS_VAR = re.compile(r"""var\s+(\w+)\s*=\s*(?:'([^'\n]*)'|"([^"\n]*)")""")
@@ -126,44 +130,78 @@ def written_by_script(code: str) -> str:
 
 
 def _label_matches(line: str) -> list[tuple[re.Match, str]]:
+    return _all_label_matches([line])[0]
+
+
+def _all_label_matches(lines: list[str]) -> list[list[tuple[re.Match, str]]]:
+    """Per line, its labels and their fields; a label without a colon must stand alone in its cell."""
     pattern, field_of, need_colon, _glued = _vocabulary()
-    out = []
-    for m in pattern.finditer(line):
-        word = SPACES.sub("", m.group("label"))
-        if not m.group("colon") and (word in need_colon or m.start() != 0):
-            continue  # without a colon a label must stand alone in its cell
-        out.append((m, field_of.get(word, "")))
+    out: list[list] = [[] for _ in lines]
+    starts, at = [], 0
+    for line in lines:
+        starts.append(at)
+        at += len(line) + 1
+    text = "\n".join(lines)
+    i = 0
+    for m in pattern.finditer(text):
+        while i + 1 < len(starts) and starts[i + 1] <= m.start():
+            i += 1
+        if len(lines[i]) > LABEL_LINE:
+            continue  # a paragraph of text, not a metadata run
+        word = m.group("label").replace(" ", "")
+        if not m.group("colon") and (word in need_colon or m.start() != starts[i]):
+            continue
+        out[i].append((_Shifted(m, starts[i]), field_of.get(word, "")))
     return out
+
+
+class _Shifted:
+    """A match's positions relative to its own line."""
+
+    __slots__ = ("_m", "_off")
+
+    def __init__(self, m: re.Match, off: int):
+        self._m, self._off = m, off
+
+    def start(self) -> int:
+        return self._m.start() - self._off
+
+    def end(self) -> int:
+        return self._m.end() - self._off
+
+    def group(self, name):
+        return self._m.group(name)
 
 
 def read_blocks(lines: list[str]) -> Fields:
     """Every labelled field, first non-empty value in page order; a label shown with no value gives ""."""
     found = Fields()
+    all_matches = _all_label_matches(lines)
     for i, line in enumerate(lines):
-        matches = _label_matches(line)
+        matches = all_matches[i]
         for k, (m, key) in enumerate(matches):
             if not key:
                 continue
             end = matches[k + 1][0].start() if k + 1 < len(matches) else len(line)
             value = line[m.end():end].strip(" |】]")
-            if not value and k + 1 == len(matches) and i + 1 < len(lines) and not _label_matches(lines[i + 1]):
+            if not value and k + 1 == len(matches) and i + 1 < len(lines) and not all_matches[i + 1]:
                 nxt = lines[i + 1] if len(lines[i + 1]) <= 80 else ""  # the value in the next cell
                 if key not in DATE_FIELDS or parse_date(nxt) or parse_cn_date(nxt):
                     value = nxt
             _keep(found, key, value)
-    _glued_list(lines, found)
+    _glued_list(lines, found, all_matches)
     return found
 
 
-def _glued_list(lines: list[str], found: Fields) -> None:
+def _glued_list(lines: list[str], found: Fields, all_matches: list) -> None:
     """A list of labels run into their values with no colon (基本信息: 发文字号国务院令第711号 / 发布机关国务院):
     read only where at least two such lines stand together, and only for fields nothing else gave."""
     _pattern, field_of, need_colon, glued = _vocabulary()
     hits = []
     for i, line in enumerate(lines):
-        m = glued.match(line)
-        word = SPACES.sub("", m.group("label")) if m else ""
-        if m and word not in need_colon and not _label_matches(line):
+        m = glued.match(line) if len(line) <= LABEL_LINE and not all_matches[i] else None
+        word = m.group("label").replace(" ", "") if m else ""
+        if m and word not in need_colon:
             hits.append((i, field_of.get(word, ""), line[m.end():].strip()))
     rows = {i for i, _k, _v in hits}
     for i, key, value in hits:
@@ -223,7 +261,9 @@ def _title_line(lines: list[str], title: str) -> int:
     want = SPACES.sub("", title or "")
     if want:
         for i, line in enumerate(lines):  # the heading that is the title (a site name may open many lines)
-            have = SPACES.sub("", line)
+            if want[0] not in line:
+                continue
+            have = line.replace(" ", "")
             if have.startswith(want[:40]) and len(have) <= len(want) + 12:
                 return i + 1
     return 0
@@ -242,7 +282,8 @@ def signature(lines: list[str], title: str) -> Signature:
     sig = Signature()
     start = _title_line(lines, title)
     want = SPACES.sub("", title or "")[:40]
-    headings = {i for i, line in enumerate(lines) if want and SPACES.sub("", line).startswith(want)}
+    headings = {i for i, line in enumerate(lines)
+                if want and want[0] in line and line.replace(" ", "").startswith(want)}
     seen_text = False
     for i in range(start, len(lines)):
         line = lines[i]

@@ -284,16 +284,13 @@ RELATED_PANEL = re.compile(r"xgjd|jiedu|zcjd|jd_?list|relat|xgwj|glwj|gljd|相�
 FETCHING_SCRIPT = re.compile(r"\$\.(?:ajax|get|post|getJSON)\(|\.load\(|fetch\(|XMLHttpRequest|axios\.")
 
 
-def _scripted_panel(doc, html: str) -> bool:
+def _scripted_panel(doc, hinted: list) -> bool:
     """A 相关解读 panel left empty in the HTML and filled by a script that fetches it: the relation cannot be
     read from the page (judged ``unverified``, never "no interpretation")."""
-    if not FETCHING_SCRIPT.search(html):
+    if not any(FETCHING_SCRIPT.search(s.text or "") for s in doc.iter("script")):
         return False
-    for el in _hinted(doc):
-        hint = _hint(el)
-        if RELATED_PANEL.search(hint) and el.find(".//a[@href]") is None and len(_text(el)) <= 12:
-            return True
-    return False
+    return any(RELATED_PANEL.search(_hint(el)) and el.find(".//a[@href]") is None and len(_text(el)) <= 12
+               for el in hinted)
 
 
 def _named_original(anchors: list, base: str, title: str, nav: set) -> list[str]:
@@ -383,7 +380,7 @@ def extract(url: str, html: str) -> PageFacts:
         facts.entries.append((target, title, parse_date(m.group(0))))
 
     anchors = [(a, _text(a)) for a in doc.iter("a") if a.get("href")]
-    text_lines = metadata.lines_of(doc, set())  # a byline in <li class="… left"> is no menu: read it all
+    text_lines = metadata.lines_of(doc, set())  # all visible text: a byline in <li class="… left"> is no menu
     found = metadata.read_blocks(text_lines)
     meta = found.values
     if "publish_date" not in meta and (byline := _byline_date(labels)):
@@ -451,7 +448,7 @@ def extract(url: str, html: str) -> PageFacts:
             found.conflicts["publish_date"] = f"页面隐藏元数据为{hidden.isoformat()}"
         meta = {**found.values, "field_sources": dict(found.sources), "field_conflicts": dict(found.conflicts)}
         meta["interpretation_links"] = interp
-        meta["scripted_interpretation"] = not interp and _scripted_panel(doc, html)
+        meta["scripted_interpretation"] = not interp and _scripted_panel(doc, hinted)
         meta["source_links"] = source
         meta["attachments"] = [l.url for l in facts.links if l.kind == "attachment"]
         # a page that is little more than a link to the signed file: its fields are in the attachment
