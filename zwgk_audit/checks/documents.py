@@ -53,7 +53,7 @@ def _own(snapshot, docs: pd.DataFrame, expected: str) -> tuple[pd.DataFrame, lis
     names = site_names(snapshot.pages)
     keep, aside = [], []
     for idx, d in docs.iterrows():
-        own, why = ownership(d.get("publisher"), d.get("doc_no"), names, d.get("signer"))
+        own, why = ownership(d.get("publisher"), d.get("doc_no"), names, d.get("signer"), d.get("title"))
         if own is False:
             aside.append(Finding(d["url"], NA, expected=expected, message=f"{why}，不作为本机关文件评判",
                                  **page_evidence(snapshot, d["url"])))
@@ -188,7 +188,9 @@ def interpretation_linked(snapshot, params, ctx) -> list[Finding]:
                                     "无法判断哪些文件需要解读", **page_evidence(snapshot, docs["url"].iloc[0]))]
         docs = numbered
     if docs.empty:
-        return aside + [Finding("政策文件", NA, expected=expected, message="未发现需要解读的政策文件（有文号的政策文件）")]
+        why = (f"“政策文件”类栏目中的{len(aside)}件均为转载文件，未发现本机关需要解读的政策文件" if _reposts(aside)
+               else "未发现需要解读的政策文件（有文号的政策文件）")
+        return aside + [Finding("政策文件", NA, expected=expected, message=why)]
     interps = _in_columns(snapshot, params["interpretation_columns"])
     interps = pd.concat([interps, arts[arts["title"].fillna("").str.contains("解读")]]).drop_duplicates("url")
     interp_by_url = {r["url"]: r for _, r in interps.iterrows()}
