@@ -155,6 +155,11 @@ def column_nonempty(snapshot, params, ctx) -> list[Finding]:
         if listed > 0:
             out.append(Finding(c["path"], PASS, measured=f"{listed}条", expected="至少1条信息", **ev))
             continue
+        if int(c["dead_items"]):  # entries whose links lead nowhere (javascript:;) are not a blank column
+            out.append(Finding(c["path"], UNVERIFIED, measured=f"{int(c['dead_items'])}条（链接无效）", expected="至少1条信息",
+                               message=f"“{c['name']}”列表有{int(c['dead_items'])}条带日期的信息，但链接无效"
+                                       "（javascript:或空链接），无法核验内容", **ev))
+            continue
         if claimed and c["says_empty"]:  # the list says 暂无/共0条: what a visitor sees is a blank column
             out.append(Finding(c["path"], FAIL, measured="0条", expected="至少1条信息",
                                message=f"“{c['name']}”为空白栏目（列表页显示无信息；另有{claimed}篇文章页标注属于该栏目，"
@@ -164,11 +169,6 @@ def column_nonempty(snapshot, params, ctx) -> list[Finding]:
             out.append(Finding(c["path"], UNVERIFIED, measured="列表未读出条目", expected="至少1条信息",
                                message=f"“{c['name']}”列表页未读出条目，但有{claimed}篇文章页标注属于该栏目"
                                        "（列表可能由脚本生成）", **ev))
-            continue
-        if int(c["dead_items"]):  # entries whose links lead nowhere (javascript:;) are not a blank column
-            out.append(Finding(c["path"], UNVERIFIED, measured=f"{int(c['dead_items'])}条（链接无效）", expected="至少1条信息",
-                               message=f"“{c['name']}”列表有{int(c['dead_items'])}条带日期的信息，但链接无效"
-                                       "（javascript:或空链接），无法核验内容", **ev))
             continue
         out.append(Finding(c["path"], FAIL, measured="0条", expected="至少1条信息",
                            message=f"“{c['name']}”为空白栏目", **ev))
