@@ -209,3 +209,28 @@ def test_plan_html_page_is_read():
     plan = parse_plan(html)
     assert [c.title for c in plan.clauses] == ["规范文件发布", "加强解读"]
     assert plan.clauses[1].responsible_units == ["法规科"]
+
+
+@pytest.mark.parametrize("seed", sorted((Path(__file__).parent / "fixtures" / "seeds").glob("*.txt")),
+                         ids=lambda p: p.stem[:3])
+@pytest.mark.parametrize("glue", ["", " "])
+def test_text_that_lost_its_line_breaks_gives_the_same_clauses_and_units(seed, glue):
+    """Copied from a web page or a PDF as one run: the numbering markers put the lines back."""
+    from zwgk_audit.plans.parse import parse_plan
+
+    text = seed.read_text(encoding="utf-8")
+    clean, runon = parse_plan(text), parse_plan(text.replace("\n", glue))
+    assert [c.number for c in runon.clauses] == [c.number for c in clean.clauses]
+    assert [c.responsible_units for c in runon.clauses] == [c.responsible_units for c in clean.clauses]
+
+
+def test_references_inside_sentences_do_not_start_tasks():
+    from zwgk_audit.plans.segment import segment
+
+    text = ("一、主要任务1.加强公开。按照第（一）项和附件1的要求，于2022年1月底前完成，占比3.5%以上，统一、规范公开内容，"
+            "确保各项工作落到实处。区经济发展局区行政审批局2.加大解读力度。做好政策解读工作（责任单位：办公室）（二）其他")
+    lines = segment(text).split("\n")
+    assert lines[0] == "一、主要任务"
+    assert lines[1].startswith("1.加强公开") and "第（一）项" in lines[1] and "附件1" in lines[1] and "统一、规范" in lines[1]
+    assert lines[1].endswith("区行政审批局")  # the units that close task 1 stay with it
+    assert lines[2].startswith("2.加大解读力度") and lines[3] == "（二）其他"

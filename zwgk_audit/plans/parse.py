@@ -19,6 +19,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from .segment import segment
 from .tables import unflatten_tables
 
 CN_DIGITS = {"零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
@@ -307,7 +308,7 @@ def parse_plan(text: str) -> Plan:
             el.tail = "\n" + (el.tail or "")
         body = doc.find("body")
         text = "".join((body if body is not None else doc).itertext())
-    raw_lines = text.replace("\r", "\n").split("\n")
+    raw_lines = segment(text.replace("\r", "\n")).split("\n")  # run-on text gets its line breaks back
     kept, stripped = _strip_furniture(raw_lines)
     kept = unflatten_tables(kept)
     lines: list[_Line] = []
