@@ -111,16 +111,28 @@ def cmd_serve_sample(args) -> int:
     return 0
 
 
+FORM_NAMES = {"text": "文本", "html": "网页", "docx": "Word文档", "xlsx": "Excel表格", "xls": "Excel表格（旧版）",
+              "pdf": "PDF", "ofd": "OFD版式文件"}
+
+
 def cmd_derive(args) -> int:
     from .checklist import checklist_path, load_checklist
     from .plans import derive_checklist, parse_plan
 
-    path = Path(args.plan)
-    raw = path.read_bytes()
-    from .crawl.encoding import decode_html
+    from .plans.sources import PlanFormatError, read_plan
 
-    text = decode_html(raw, None)[0]
-    plan = parse_plan(text)
+    path = Path(args.plan)
+    try:
+        source = read_plan(path.read_bytes(), name=str(path))  # the form by its content: text, web page, Word…
+    except PlanFormatError as exc:
+        print(f"zwgk-audit: {exc}", file=sys.stderr)
+        return 2
+    plan = parse_plan(source.text)
+    sections = len({c.section for c in plan.clauses if c.section})
+    units = len({u for c in plan.clauses for u in c.responsible_units})
+    print(f"读取 read: {path.name}（{FORM_NAMES.get(source.form, source.form)}"
+          f"{f'，{source.tables}个表格按表格读取' if source.tables else ''}）：{sections}个部分，{len(plan.clauses)}项任务，"
+          f"{sum(1 for c in plan.clauses if c.responsible_units)}项写明责任单位（共{units}个单位）")
     if not plan.clauses:
         print(f"zwgk-audit: {path}: no task clauses found (numbering 一、/（一）/1./（1） not recognised)", file=sys.stderr)
         return 2

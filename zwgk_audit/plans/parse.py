@@ -296,18 +296,12 @@ def _title_of(body: str) -> str:
     return re.sub(r"[（(][^（()）]*$", "", title).strip()
 
 
-def parse_plan(text: str) -> Plan:
-    """Parse plan text (HTML is reduced to text first) into task clauses and context."""
-    if "<" in text and re.search(r"<(p|div|br|table|td|body)\b", text, re.I):
-        from ..extract.page import parse_html
+def parse_plan(source) -> Plan:
+    """Parse a plan into task clauses and context: text, HTML, or a path or the bytes of a .docx, .xlsx, .xls,
+    .pdf or .ofd file (:mod:`.sources` reads the form by its content; tables are read as tables)."""
+    from .sources import read_plan
 
-        doc = parse_html(text)
-        for br in doc.iter("br"):
-            br.tail = "\n" + (br.tail or "")
-        for el in doc.iter("p", "div", "tr", "li", "h1", "h2", "h3", "td"):
-            el.tail = "\n" + (el.tail or "")
-        body = doc.find("body")
-        text = "".join((body if body is not None else doc).itertext())
+    text = read_plan(source).text
     raw_lines = segment(text.replace("\r", "\n")).split("\n")  # run-on text gets its line breaks back
     kept, stripped = _strip_furniture(raw_lines)
     kept = unflatten_tables(kept)

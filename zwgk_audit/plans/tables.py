@@ -21,7 +21,9 @@ TIME_CELL = re.compile(r"^(20\d{2}\s*年.*|长期|持续推进|持续|常态化|
 
 
 def _is_header(line: str) -> bool:
-    return sum(word in line for word in HEADER_WORDS) >= 2 and len(line) <= 80
+    """A table's header row: column names only — not a task line that names its 牵头单位 and 配合单位."""
+    return (sum(word in line for word in HEADER_WORDS) >= 2 and len(line) <= 80
+            and not re.search(r"[。：:；;]", line) and not re.match(r"^\s*\d{1,3}[.、．]", line))
 
 
 def _unit_cell(token: str) -> bool:
@@ -106,3 +108,79 @@ def unflatten_tables(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
             out.append((no, text))
     flush()
     return out
+
+
+# ---------------------------------------------------------------- real tables (HTML, Word, Excel, PDF)
+ROLES = {  # header words per column role, most specific first
+    "number": ("序号", "编号"),
+    "coop": ("配合单位", "配合部门", "参与单位", "协办单位", "配合科室", "配合处室"),
+    "lead": ("牵头单位", "牵头部门", "牵头科室", "牵头处室", "责任单位", "责任部门", "责任科室", "责任处室", "责任股室"),
+    "time": ("完成时限", "完成时间", "时间要求", "时限要求", "时限"),
+    "requirement": ("工作要求", "具体措施", "任务要求", "工作措施", "具体内容", "主要内容", "工作目标"),
+    "task": ("工作任务", "主要任务", "重点任务", "任务内容", "工作内容", "具体任务", "工作事项", "任务"),
+}
+
+
+def _roles(header: list[str]) -> dict[int, str]:
+    out: dict[int, str] = {}
+    for i, cell in enumerate(header):
+        text = re.sub(r"\s+", "", cell or "")
+        for role, words in ROLES.items():
+            if any(w in text for w in words) and role not in out.values():
+                out[i] = role
+                break
+    return out
+
+
+INNER_NUMBER = re.compile(r"(?<![\d.．])(\d{1,2})[.．、](?!\d)")  # 1. 2. inside a cell: items of that row's task
+
+
+def rows_to_lines(rows: list[list[str]]) -> list[str]:
+    """A 任务分解表 read as a table: one numbered, attributed task line per task row (the form the clause parser
+    reads), section rows (一、…) as sections, continuation rows joined to the task above. The header is found
+    among the first rows (two-row headers and merged cells included); a table with no task header gives []."""
+    rows = [[re.sub(r"[\s\u3000]+", " ", str(c or "")).strip() for c in row] for row in rows]
+    at = next((i for i, row in enumerate(rows[:4]) if len(_roles(row)) >= 2), None)
+    if at is None:
+        return []
+    header = rows[at]
+    if at + 1 < len(rows) and len(_roles(rows[at + 1])) >= 2:  # a second header row under merged cells
+        header = [" ".join(p for p in pair if p) for pair in zip(header, rows[at + 1])]
+        at += 1
+    roles = _roles(header)
+    if "task" not in roles.values() and "requirement" not in roles.values():
+        return []
+    lead_label = "牵头单位" if any("牵头" in header[i] for i, r in roles.items() if r == "lead") else "责任单位"
+    lines: list[str] = []
+    tasks: list[dict] = []
+    for row in rows[at + 1:]:
+        cells = {role: row[i] for i, role in roles.items() if i < len(row)}
+        filled = [c for c in row if c]
+        if not filled or len(_roles(row)) >= 2:
+            continue  # blank, or the header repeated on the next page
+        if len(set(filled)) == 1 and (SECTION.match(filled[0]) or len(filled) == len(row) > 1 or len(row) == 1):
+            lines.append(filled[0])  # a section row: one merged cell across the table
+            continue
+        number = cells.get("number", "")
+        task = cells.get("task", "")
+        if not number and not task and tasks:  # a continuation row: more requirement text, units, time
+            for role in ("requirement", "lead", "coop", "time"):
+                if cells.get(role) and cells[role] not in tasks[-1][role]:
+                    tasks[-1][role] = "".join(p for p in (tasks[-1][role], cells[role]) if p)
+            continue
+        tasks.append({"number": number, "task": task, "requirement": cells.get("requirement", ""),
+                      "lead": cells.get("lead", ""), "coop": cells.get("coop", ""), "time": cells.get("time", ""),
+                      "at": len(lines)})
+        lines.append("")  # placeholder, written when the task is complete
+    for n, t in enumerate(tasks, start=1):
+        number = re.sub(r"\D", "", t["number"]) or str(n)
+        parts = [f"{lead_label}：{t['lead']}"] if t["lead"] else []
+        if t["coop"]:
+            parts.append(f"配合单位：{t['coop']}")
+        if t["time"]:
+            parts.append(f"时限要求：{t['time']}")
+        title = INNER_NUMBER.sub(r"（\1）", (t["task"] or t["requirement"]).rstrip("。"))
+        rest = INNER_NUMBER.sub(r"（\1）", t["requirement"]) if t["task"] else ""  # a cell's own 1. 2. stay inside
+        attribution = f"（{'；'.join(parts)}）" if parts else ""
+        lines[t["at"]] = f"{number}.{title}。{rest}{attribution}"
+    return lines
