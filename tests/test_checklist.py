@@ -37,7 +37,11 @@ def test_shipped_checklists_load_and_merge():
     base = load_checklist(ROOT / "checklists" / "baseline.yaml")
     plan = load_checklist(ROOT / "checklists" / "panjin-sfj-2019.yaml")
     merged = base.merge(plan)
-    assert len(merged.items) == len(base.items) + len(plan.items)
+    # the plan's 解读互为链接 asks what the baseline's B-INTP-01 asks: one item, both bases, mutual links required
+    twins = [i for i in plan.items if i.check == "interpretation_linked"]
+    assert len(merged.items) == len(base.items) + len(plan.items) - len(twins)
+    intp = next(i for i in merged.items if i.id == "B-INTP-01")
+    assert intp.params["mutual"] is True and all(t.basis.clause in intp.basis.clause for t in twins)
     assert merged.appraisal_share == 4  # the plan's "分值权重不低于4%"
     assert all(it.basis.clause for it in merged.items)
     assert {"column_present", "publication_timeliness", "interpretation_linked"} <= {i.check for i in base.items}
@@ -90,10 +94,12 @@ def test_missing_field_and_yaml_syntax_errors(tmp_path):
         load_checklist(tmp_path / "nope.yaml")
 
 
-def test_merge_rejects_duplicate_item_ids():
+def test_merge_keeps_a_repeated_item_once_and_rejects_an_id_with_other_content():
     a = parse_checklist(VALID, "a.yaml")
+    assert [i.id for i in a.merge(a).items] == [i.id for i in a.items]
+    other = a.model_copy(update={"items": [a.items[0].model_copy(update={"title": "另一项"})]})
     with pytest.raises(ChecklistError, match="I-1"):
-        a.merge(a)
+        a.merge(other)
 
 
 _values = st.one_of(st.none(), st.integers(-5, 5), st.text(max_size=5), st.lists(st.integers(), max_size=2),

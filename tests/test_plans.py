@@ -164,8 +164,10 @@ def test_derive_cli_writes_yaml_and_prints_table(tmp_path, capsys):
     assert cli.main(["derive", str(src), "-o", str(out), "--baseline", "baseline.yaml"]) == 0
     printed = capsys.readouterr().out
     assert "15 项任务" in printed and "interpretation_linked" in printed and "人工" in printed
-    cl = load_checklist(out)
-    assert cl.appraisal_share == 4.0 and any(i.id.startswith("B-") for i in cl.items)
+    assert "并入基线" in printed
+    cl = load_checklist(out)  # the plan's own items: the baseline is referenced at audit time, not copied
+    assert cl.appraisal_share == 4.0 and not any(i.id.startswith("B-") for i in cl.items)
+    assert "-c baseline.yaml -c p.yaml" in out.read_text(encoding="utf-8")
     gbk = tmp_path / "gbk.txt"
     gbk.write_bytes(src.read_text(encoding="utf-8").encode("gbk", errors="ignore"))
     assert cli.main(["derive", str(gbk)]) == 0
@@ -234,3 +236,25 @@ def test_references_inside_sentences_do_not_start_tasks():
     assert lines[1].startswith("1.加强公开") and "第（一）项" in lines[1] and "附件1" in lines[1] and "统一、规范" in lines[1]
     assert lines[1].endswith("区行政审批局")  # the units that close task 1 stay with it
     assert lines[2].startswith("2.加大解读力度") and lines[3] == "（二）其他"
+
+
+def test_the_readme_workflow_derive_then_audit_with_baseline_and_plan(tmp_path, clean_snapshot):
+    """README: derive PLAN --baseline checklists/baseline.yaml -o my.yaml; audit URL -c baseline -c my.yaml."""
+    from zwgk_audit import cli
+    from zwgk_audit.checklist import load_checklists
+
+    from .conftest import AS_OF
+
+    my = tmp_path / "my.yaml"
+    src = next(FIXTURE_SEEDS.glob("000_*.txt"))
+    assert cli.main(["derive", str(src), "--baseline", str(ROOT / "checklists" / "baseline.yaml"), "-o", str(my)]) == 0
+    checklist = load_checklists([str(ROOT / "checklists" / "baseline.yaml"), str(my)])
+    assert checklist.year == 2018  # the plan's year (三元区安监局2018年政务公开工作方案), not today's
+    timely = [i for i in checklist.items if i.check == "publication_timeliness"]
+    assert len(timely) == 1 and timely[0].params["max_working_days"] == 3  # the plan's 3 days beat the 20
+    assert "第二十六条" in timely[0].basis.clause and "9." in timely[0].basis.clause and "较严格" in timely[0].basis.note
+    a = audit(clean_snapshot, checklist, as_of=AS_OF)  # judged once, scored once
+    assert a.findings[a.findings["check"] == "publication_timeliness"]["item_id"].nunique() == 1
+    # the same files given twice, or the baseline twice, merge to the same checklist
+    again = load_checklists([str(ROOT / "checklists" / "baseline.yaml"), str(my), str(my)])
+    assert [i.id for i in again.items] == [i.id for i in checklist.items]

@@ -8,6 +8,7 @@ reviewer can fix it without reading a traceback.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any, Literal
 
@@ -99,36 +100,30 @@ class Checklist(_Model):
         raise KeyError(category_id)
 
     def merge(self, *others: "Checklist") -> "Checklist":
-        """Baseline + plan: items concatenated, categories united (first weight wins).
+        """Baseline + plan, with one merge rule for every checklist (:func:`merge_items`): an item repeated
+        verbatim is kept once; two items asking the same check of the same subject (the baseline's 解读互为链接
+        and a plan's) become one — judged and scored once, citing every basis, naming every responsible unit,
+        the stricter parameter winning and saying so. The same id with different content is an error.
 
-        The appraisal share comes from the last checklist that states one, since a
-        plan's own figure ("分值权重不低于4%") is what the agency is appraised on.
-        Duplicate item ids are an error: silently dropping one would lose a task.
+        The appraisal share comes from the last checklist that states one, since a plan's own figure
+        ("分值权重不低于4%") is what the agency is appraised on.
         """
         lists = (self, *others)
         cats: dict[str, Category] = {}
-        items: list[Item] = []
-        seen: dict[str, str] = {}
         for cl in lists:
             for c in cl.categories:
                 cats.setdefault(c.id, c)
-            for it in cl.items:
-                if it.id in seen:
-                    raise ChecklistError(
-                        cl.id, [(None, f"items.{it.id}", f"item id also used in checklist {seen[it.id]!r}")]
-                    )
-                seen[it.id] = cl.id
-                items.append(it)
+        items = merge_items([(cl.id, it) for cl in lists for it in cl.items])
         share = next((cl.appraisal_share for cl in reversed(lists) if cl.appraisal_share is not None), None)
         first_with = lambda attr: next((getattr(cl, attr) for cl in reversed(lists) if getattr(cl, attr)), None)  # noqa: E731
         return Checklist(
-            id="+".join(cl.id for cl in lists),
-            title=" + ".join(cl.title for cl in lists),
+            id="+".join(dict.fromkeys(cl.id for cl in lists)),
+            title=" + ".join(dict.fromkeys(cl.title for cl in lists)),
             agency=first_with("agency"),
             year=first_with("year"),
             source_plan=first_with("source_plan"),
             appraisal_share=share,
-            notes=[n for cl in lists for n in cl.notes],
+            notes=list(dict.fromkeys(n for cl in lists for n in cl.notes)),
             scheme=self.scheme,
             public_service=self.public_service,
             categories=list(cats.values()),
@@ -272,3 +267,70 @@ def load_checklists(names: list[str | Path]) -> Checklist:
     """Load one or more checklists and merge them (baseline + plan), as the CLI's repeated -c does."""
     lists = [load_checklist(checklist_path(n)) for n in names]
     return lists[0].merge(*lists[1:]) if len(lists) > 1 else lists[0]
+
+
+# how a parameter is stricter: a shorter limit, a mutual link rather than one way
+STRICTER = {"max_working_days": min, "within_days": min, "max_age_days": min, "mutual": max}
+
+
+def subject_of(item: "Item") -> tuple:
+    """What an item checks, ignoring how strictly (its check's defaults filled in): two items with one subject
+    are one requirement."""
+    from .checks import registry  # local import: checks import this module's models
+
+    spec = registry.get(item.check)
+    params = {**(spec.params if spec else {}), **item.params}
+    for key in ("columns", "document_columns", "column"):
+        if key in params:
+            value = params[key]
+            return (item.check, tuple(value) if isinstance(value, list) else value)
+    return (item.check, None)
+
+
+def merge_items(items: list[tuple[str, "Item"]]) -> list["Item"]:
+    """The merge rule (see :meth:`Checklist.merge`) over (checklist id, item) pairs, in order."""
+    by_id: dict[str, tuple[str, Item]] = {}
+    by_subject: dict[tuple, str] = {}
+    out: dict[str, Item] = {}
+    for origin, item in items:
+        if item.id in by_id:
+            if by_id[item.id][1] == item:
+                continue  # the same item again (a plan file that also carries the baseline): kept once
+            raise ChecklistError(origin, [(None, f"items.{item.id}",
+                                           f"item id also used in checklist {by_id[item.id][0]!r} with other content")])
+        by_id[item.id] = (origin, item)
+        subject = subject_of(item)
+        twin_id = by_subject.get(subject) if item.check != "manual" else None
+        if twin_id is None:
+            if item.check != "manual":
+                by_subject[subject] = item.id
+            out[item.id] = item
+            continue
+        out[twin_id] = _fold(out[twin_id], item)
+    return list(out.values())
+
+
+def _fold(first: "Item", other: "Item") -> "Item":
+    """One item for two that ask the same: every basis, every unit, the stricter parameter (and a note why)."""
+    params = dict(first.params)
+    notes = []
+    for key, value in other.params.items():
+        mine = params.get(key)
+        if key in STRICTER and mine is not None and value is not None and mine != value:
+            params[key] = STRICTER[key](mine, value)
+            notes.append(f"{key}取较严格的{params[key]}（{first.id}为{mine}，{other.id}为{value}）")
+        else:
+            params.setdefault(key, value)
+    units = [u for u in dict.fromkeys(
+        part for unit in (first.responsible_unit, other.responsible_unit) if unit for part in re.split(r"[、，,；;]", unit))
+        if u]
+    note = "；".join(n for n in (first.basis.note, f"合并{other.id}", *notes) if n)
+    return first.model_copy(update={
+        "params": params,
+        "basis": Basis(clause=f"{first.basis.clause}；{other.basis.clause}",
+                       text="／".join(t for t in (first.basis.text, other.basis.text) if t),
+                       source=first.basis.source or other.basis.source, note=note),
+        "responsible_unit": "、".join(units) or None,
+        "deadline": min((d for d in (first.deadline, other.deadline) if d), default=None),
+        "veto": first.veto or other.veto,
+    })

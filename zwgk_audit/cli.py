@@ -118,6 +118,7 @@ FORM_NAMES = {"text": "文本", "html": "网页", "docx": "Word文档", "xlsx": 
 def cmd_derive(args) -> int:
     from .checklist import checklist_path, load_checklist
     from .plans import derive_checklist, parse_plan
+    from .plans.parse import plan_year
 
     from .plans.sources import PlanFormatError, read_plan
 
@@ -137,25 +138,34 @@ def cmd_derive(args) -> int:
         print(f"zwgk-audit: {path}: no task clauses found (numbering 一、/（一）/1./（1） not recognised)", file=sys.stderr)
         return 2
     baseline = load_checklist(checklist_path(args.baseline)) if args.baseline else None
-    derived = derive_checklist(plan, plan_id=args.id or path.stem, agency=args.agency, year=args.year, source=str(path))
-    checklist = derive_checklist(plan, baseline, plan_id=args.id or path.stem, agency=args.agency, year=args.year,
-                                 source=str(path)) if baseline else derived
+    year = args.year or plan_year(plan)
+    derived = derive_checklist(plan, plan_id=args.id or path.stem, agency=args.agency, year=year, source=str(path))
+    folded = set()
+    if baseline is not None:  # checked, not copied: items asking what the baseline asks fold into it at audit time
+        merged = baseline.merge(derived)
+        kept = {i.id for i in merged.items}
+        folded = {i.id for i in derived.items if i.id not in kept}
     out = Path(args.out) if args.out else None
+    use = (f"# 与基线一同使用 use with the baseline: zwgk-audit audit URL -c {args.baseline} -c {out.name}\n"
+           if baseline is not None and out else "")
     header = (f"# Derived by `zwgk-audit derive` from {path.name} — review before use.\n"
-              f"# Every item cites its clause; `manual` items need an evaluator.\n")
+              f"# Every item cites its clause; `manual` items need an evaluator.\n{use}")
     if out:  # written before the table is printed: a closed pipe must not lose the file
-        out.write_text(header + checklist.to_yaml(), encoding="utf-8")
+        out.write_text(header + derived.to_yaml(), encoding="utf-8")
         print(f"写出 checklist: {out}")
+    if folded:
+        print(f"其中{len(folded)}个检查项与基线清单要求相同，合并评估时并入基线检查项（只判一次，引用双方依据，取较严格参数）")
     print(f"{plan.title}：{len(plan.clauses)} 项任务，{len(derived.items)} 个检查项"
           f"（自动 {sum(i.check != 'manual' for i in derived.items)}，人工 {sum(i.check == 'manual' for i in derived.items)}）")
     print(f"{'条款':<8}{'任务':<28}{'责任单位':<30}检查项")
     for clause in plan.clauses:
         mine = [i for i in derived.items if i.basis.clause.endswith(f"{clause.number}{clause.title}")]
         units = "、".join(clause.responsible_units) or "（未写明）"
-        items = "；".join(("人工" if i.check == "manual" else i.check) + f":{i.title}" for i in mine)
+        items = "；".join(("人工" if i.check == "manual" else i.check) + f":{i.title}" + ("（并入基线）" if i.id in folded else "")
+                         for i in mine)
         print(f"{clause.number:<8}{clause.title[:26]:<28}{units[:28]:<30}{items}")
     if plan.appraisal_share is None:
-        print(f"注意：计划未写明考核分值权重，appraisal_share 取默认值 {checklist.appraisal_share:g}")
+        print(f"注意：计划未写明考核分值权重，appraisal_share 取默认值 {derived.appraisal_share:g}")
     return 0
 
 

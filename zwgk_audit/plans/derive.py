@@ -107,7 +107,8 @@ def clause_items(clause: Clause, rules: dict[str, Any]) -> list[dict[str, Any]]:
 
 def derive_checklist(plan: Plan, baseline: Checklist | None = None, *, plan_id: str = "plan",
                      agency: str | None = None, year: int | None = None, source: str | None = None) -> Checklist:
-    """A draft checklist for ``plan``; with ``baseline``, merged without duplicates (stricter limit wins)."""
+    """A draft checklist for ``plan``; with ``baseline``, merged by the checklists' one merge rule (an item
+    asking what a baseline item asks folds into it: judged once, every basis cited, the stricter limit wins)."""
     rules = load_rules()
     items: list[Item] = []
     seen: set[tuple] = set()  # one automated item per (check, params) in a plan: the first clause that asks for it
@@ -137,45 +138,4 @@ def derive_checklist(plan: Plan, baseline: Checklist | None = None, *, plan_id: 
         notes=[] if share is not None else [DEFAULT_NOTE],
         categories=[Category(id="plan", title="年度计划任务落实", weight=30)], items=items,
     )
-    return merge_with_baseline(baseline, checklist) if baseline is not None else checklist
-
-
-STRICTER = {"max_working_days": min, "within_days": min, "max_age_days": min, "mutual": max}
-
-
-def _key(item: Item) -> tuple:
-    """What an item checks, ignoring how strictly: same key in baseline and plan means one item."""
-    if item.check == "column_fresh":
-        return (item.check, tuple(item.params.get("columns", [])))
-    return (item.check, item.params.get("column"))
-
-
-def merge_with_baseline(baseline: Checklist, derived: Checklist) -> Checklist:
-    """Baseline + plan items; where both check the same thing, one item with the stricter limit and both bases."""
-    base_items = {(_key(i)): i for i in baseline.items if i.check != "manual"}
-    kept: list[Item] = []
-    merged_base: dict[str, Item] = {}
-    for item in derived.items:
-        twin = base_items.get(_key(item))
-        if twin is None or item.check == "manual":
-            kept.append(item)
-            continue
-        params = dict(twin.params)
-        for key, value in item.params.items():
-            if key in STRICTER and params.get(key) is not None and value is not None:
-                params[key] = STRICTER[key](params[key], value)
-            else:
-                params.setdefault(key, value)
-        prev = merged_base.get(twin.id, twin)
-        merged_base[twin.id] = prev.model_copy(update={
-            "params": params,
-            "basis": Basis(clause=f"{prev.basis.clause}；{item.basis.clause}",
-                           text=f"{prev.basis.text}／{item.basis.text}", source=prev.basis.source, note=prev.basis.note),
-            "responsible_unit": item.responsible_unit or prev.responsible_unit,
-        })
-    base = baseline.model_copy(update={"items": [merged_base.get(i.id, i) for i in baseline.items]})
-    if not kept:
-        kept_cl = None
-    else:
-        kept_cl = derived.model_copy(update={"items": kept})
-    return base.merge(kept_cl) if kept_cl else base.model_copy(update={"appraisal_share": derived.appraisal_share})
+    return baseline.merge(checklist) if baseline is not None else checklist  # the one merge rule (checklist.py)

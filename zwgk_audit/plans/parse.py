@@ -398,3 +398,12 @@ def parse_plan(source) -> Plan:
         m = re.search(r"(?:分值权重|权重|分值)[^，。；]{0,6}?(?:不低于|不少于|达到)\s*(\d+(?:\.\d+)?)\s*[%％]", text)
         share = float(m.group(1)) if m else None
     return Plan(title=title, clauses=clauses, context=context, stripped=stripped, appraisal_share=share)
+
+
+def plan_year(plan: Plan) -> int | None:
+    """The year a plan is for: its title ("2020年政务公开工作要点"), else the date it was signed or issued."""
+    for text in (plan.title, *plan.context):
+        m = re.search(r"(20\d{2})\s*年", text or "")
+        if m:
+            return int(m.group(1))
+    return None
