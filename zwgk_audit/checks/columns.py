@@ -182,7 +182,7 @@ def column_nonempty(snapshot, params, ctx) -> list[Finding]:
     "column_fresh",
     title="栏目更新及时性",
     basis="国办秘函〔2019〕19号《政府网站与政务新媒体检查指标》：动态、要闻类栏目超过2周未更新；"
-          "通知公告、政策文件类栏目超过6个月未更新（见 shared/reference/indicators.md 所引检查报告）",
+          "通知公告、政策文件类栏目超过6个月未更新（指标表据该通知转载全文 sntec.org.cn/info/1015/4213.htm）",
     remediation="及时更新栏目内容，建立栏目内容保障机制；确无内容更新的栏目应予以撤并。",
     params={"columns": [], "max_age_days": 14},
     required=("columns",),

@@ -98,7 +98,7 @@ def _blank(v) -> bool:
     "publication_timeliness",
     title="信息发布及时性",
     basis="《中华人民共和国政府信息公开条例》（2019年修订）第二十六条：属于主动公开范围的政府信息，"
-          "应当自该政府信息形成或者变更之日起20个工作日内及时公开（条号据 shared/reference/indicators.md，待核对官方文本）",
+          "应当自该政府信息形成或者变更之日起20个工作日内及时公开（条文据国务院令第711号公布文本，经 LawRefBook/Laws 转录与网络转载核对）",
     remediation="自成文之日起在规定的工作日时限内公开文件，并准确标注成文日期和发布日期。",
     params={"max_working_days": 20, "columns": ["政策文件"]},
     types={"max_working_days": int, "columns": list},
@@ -331,7 +331,7 @@ def manual(snapshot, params, ctx) -> list[Finding]:
     "annual_report_timely",
     title="政府信息公开工作年度报告按时发布",
     basis="《中华人民共和国政府信息公开条例》（2019年修订）第四十九条、第五十条：每年1月31日前公布本行政机关上一年度"
-          "政府信息公开工作年度报告（条号据 shared/reference/indicators.md，待核对官方文本）",
+          "政府信息公开工作年度报告（条文据国务院令第711号公布文本，经 LawRefBook/Laws 转录与网络转载核对）",
     remediation="于每年1月31日前在政府信息公开平台“政府信息公开年报”栏目发布上一年度报告。",
     params={"due": "01-31"},
     types={"due": str},
