@@ -180,3 +180,33 @@ def test_derive_says_what_it_read_and_refuses_what_it_cannot(tmp_path):
     run = subprocess.run([sys.executable, "-m", "zwgk_audit.cli", "derive", str(broken)], capture_output=True, text=True,
                          timeout=120)
     assert run.returncode == 2 and "old.doc" in run.stderr and "Traceback" not in run.stderr
+
+
+def xls_table(rows) -> bytes:
+    """A legacy .xls (BIFF, OLE2 container) 分解表, section rows merged across."""
+    import xlwt
+
+    wb = xlwt.Workbook(encoding="utf-8")
+    ws = wb.add_sheet("分解表")
+    r = 0
+    for row in rows:
+        if len(set(row)) == 1 and row[0] != "序号":
+            ws.write_merge(r, r, 0, len(row) - 1, row[0])
+        else:
+            for j, v in enumerate(row):
+                ws.write(r, j, v)
+        r += 1
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("seed", SEEDS, ids=lambda p: p.stem[:3])
+def test_a_legacy_xls_breakdown_is_read_by_its_streams(seed):
+    clean = parse_plan(seed.read_text(encoding="utf-8"))
+    data = xls_table(breakdown_rows(clean))
+    assert data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE2, like .doc and .wps: told apart by its streams
+    assert read_plan(data).form == "xls"
+    got = parse_plan(data)
+    assert len(got.clauses) == len(clean.clauses)
+    assert [set(c.responsible_units) for c in got.clauses] == [set(c.responsible_units) for c in clean.clauses]
