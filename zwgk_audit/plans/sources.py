@@ -176,8 +176,7 @@ def _excel(data: bytes, where: str, form: str) -> PlanText:
     import pandas as pd
 
     try:
-        sheets = pd.read_excel(io.BytesIO(data), sheet_name=None, header=None, dtype=str,
-                               engine="openpyxl" if form == "xlsx" else "xlrd")
+        sheets = pd.read_excel(io.BytesIO(data), sheet_name=None, header=None, dtype=str, engine="calamine")
     except Exception as exc:  # a broken workbook names itself, not a stack trace
         raise PlanFormatError(f"{where}：Excel 文件无法读取（{type(exc).__name__}）") from None
     lines, tables = [], 0
