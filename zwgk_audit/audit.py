@@ -82,10 +82,12 @@ class Audit:
     @property
     def reposts(self) -> list[str]:
         """Documents set aside as another body's, reposted here (not judged as the agency's own)."""
+        from .site.ownership import REPOST
+
         f = self.findings
         return sorted({s for s, st, m in zip(f["subject"], f["status"], f["message"])
                        if isinstance(s, str) and isinstance(st, str) and st == "not_applicable"
-                       and isinstance(m, str) and "转载文件" in m})
+                       and isinstance(m, str) and m.startswith(REPOST)})
 
     @property
     def complete(self) -> bool:

@@ -87,7 +87,9 @@ def _cited(d, field: str, label: str) -> str:
 
 
 def _reposts(findings: list[Finding]) -> bool:
-    return any(f.status == NA and "转载文件" in f.message for f in findings)
+    from ..site.ownership import REPOST
+
+    return any(f.status == NA and f.message.startswith(REPOST) for f in findings)
 
 
 def _blank(v) -> bool:

@@ -129,12 +129,9 @@ def written_by_script(code: str) -> str:
     return TAG.sub("", "".join(out))
 
 
-def _label_matches(line: str) -> list[tuple[re.Match, str]]:
-    return _all_label_matches([line])[0]
-
-
-def _all_label_matches(lines: list[str]) -> list[list[tuple[re.Match, str]]]:
-    """Per line, its labels and their fields; a label without a colon must stand alone in its cell."""
+def _all_label_matches(lines: list[str]) -> list[list[tuple[int, int, str]]]:
+    """Per line, its labels as (start, end, field) within the line; a label without a colon must stand alone
+    in its cell."""
     pattern, field_of, need_colon, _glued = _vocabulary()
     out: list[list] = [[] for _ in lines]
     starts, at = [], 0
@@ -151,26 +148,8 @@ def _all_label_matches(lines: list[str]) -> list[list[tuple[re.Match, str]]]:
         word = m.group("label").replace(" ", "")
         if not m.group("colon") and (word in need_colon or m.start() != starts[i]):
             continue
-        out[i].append((_Shifted(m, starts[i]), field_of.get(word, "")))
+        out[i].append((m.start() - starts[i], m.end() - starts[i], field_of.get(word, "")))
     return out
-
-
-class _Shifted:
-    """A match's positions relative to its own line."""
-
-    __slots__ = ("_m", "_off")
-
-    def __init__(self, m: re.Match, off: int):
-        self._m, self._off = m, off
-
-    def start(self) -> int:
-        return self._m.start() - self._off
-
-    def end(self) -> int:
-        return self._m.end() - self._off
-
-    def group(self, name):
-        return self._m.group(name)
 
 
 def read_blocks(lines: list[str]) -> Fields:
@@ -179,11 +158,11 @@ def read_blocks(lines: list[str]) -> Fields:
     all_matches = _all_label_matches(lines)
     for i, line in enumerate(lines):
         matches = all_matches[i]
-        for k, (m, key) in enumerate(matches):
+        for k, (_start, label_end, key) in enumerate(matches):
             if not key:
                 continue
-            end = matches[k + 1][0].start() if k + 1 < len(matches) else len(line)
-            value = line[m.end():end].strip(" |】]")
+            end = matches[k + 1][0] if k + 1 < len(matches) else len(line)
+            value = line[label_end:end].strip(" |】]")
             if not value and k + 1 == len(matches) and i + 1 < len(lines) and not all_matches[i + 1]:
                 nxt = lines[i + 1] if len(lines[i + 1]) <= 80 else ""  # the value in the next cell
                 if key not in DATE_FIELDS or parse_date(nxt) or parse_cn_date(nxt):

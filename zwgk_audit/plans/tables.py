@@ -44,14 +44,18 @@ def _row_line(number: str, cells: list[str], header: str) -> str:
     if len(units) == 1 and has_coop and not re.search(r"牵头|责任", header):
         lead, coop = None, units[0]
     task = tokens[0] if tokens else ""
-    requirement = "".join(tokens[1:])
-    parts = [f"牵头单位：{lead}"] if lead else []
-    if coop and has_coop:
+    return _task_line(number, task.rstrip("。"), "".join(tokens[1:]), lead, coop if has_coop else None, time_text)
+
+
+def _task_line(number: str, task: str, requirement: str, lead: str | None, coop: str | None, time: str | None,
+               lead_label: str = "牵头单位") -> str:
+    """One table row as the numbered, attributed task line the clause parser reads."""
+    parts = [f"{lead_label}：{lead}"] if lead else []
+    if coop:
         parts.append(f"配合单位：{coop}")
-    if time_text:
-        parts.append(f"时限要求：{time_text}")
+    if time:
+        parts.append(f"时限要求：{time}")
     attribution = f"（{'；'.join(parts)}）" if parts else ""
-    task = task.rstrip("。")
     return f"{number}.{task}。{requirement}{attribution}"
 
 
@@ -174,13 +178,7 @@ def rows_to_lines(rows: list[list[str]]) -> list[str]:
         lines.append("")  # placeholder, written when the task is complete
     for n, t in enumerate(tasks, start=1):
         number = re.sub(r"\D", "", t["number"]) or str(n)
-        parts = [f"{lead_label}：{t['lead']}"] if t["lead"] else []
-        if t["coop"]:
-            parts.append(f"配合单位：{t['coop']}")
-        if t["time"]:
-            parts.append(f"时限要求：{t['time']}")
         title = INNER_NUMBER.sub(r"（\1）", (t["task"] or t["requirement"]).rstrip("。"))
         rest = INNER_NUMBER.sub(r"（\1）", t["requirement"]) if t["task"] else ""  # a cell's own 1. 2. stay inside
-        attribution = f"（{'；'.join(parts)}）" if parts else ""
-        lines[t["at"]] = f"{number}.{title}。{rest}{attribution}"
+        lines[t["at"]] = _task_line(number, title, rest, t["lead"], t["coop"], t["time"], lead_label)
     return lines

@@ -13,6 +13,8 @@ from collections import Counter
 
 import pandas as pd
 
+REPOST = "转载文件"  # opens every repost's reason: the findings that set a repost aside are found by it
+
 # national bodies: 国务院…, 中共中央…, 国家…局, a ministry (X部, X部办公厅) named with no place before it
 NATIONAL = re.compile(r"^(?:国务院|中共中央|中央|全国人民代表大会|全国人大|国家|中华人民共和国)"
                       r"|^(?![\u4e00-\u9fff]*?(?:省|市|县|区|州|旗|盟|镇|乡))[\u4e00-\u9fff]{1,10}部(?:办公厅)?$")
@@ -74,13 +76,13 @@ def _verdict(name: str, names: list[str], what: str) -> tuple[bool | None, str]:
     if any(_own(name, n) for n in names):
         return True, f"{what}“{name}”即本网站主办机关"
     if _national(name) and not any(_national(n) for n in names):
-        return False, f"转载文件：{what}为“{name}”"
+        return False, f"{REPOST}：{what}为“{name}”"
     mine, theirs = next((p for n in names if (p := _place(n))), None), _place(name)
     if mine and theirs and theirs[0][:2] != mine[0][:2] and theirs[1] > mine[1]:
-        return False, f"转载文件：{what}为上级“{name}”"
+        return False, f"{REPOST}：{what}为上级“{name}”"
     if names and GOVERNMENT.search(name) and not any(GOVERNMENT.search(n) for n in names) and (
             not mine or not theirs or theirs[0][:2] == mine[0][:2] or theirs[1] > mine[1]):
-        return False, f"转载文件：{what}为上级“{name}”"  # the place's government or party committee, above a 部门
+        return False, f"{REPOST}：{what}为上级“{name}”"  # the place's government or party committee, above a 部门
     return None, ""
 
 
@@ -98,7 +100,7 @@ def ownership(publisher, doc_no, names: list[str], signer=None, title=None) -> t
         starts = [raw.rfind(p) for p in PROVINCES if p in raw]
         issuer = raw[max(starts):] if starts else raw
     elif heading.startswith("中华人民共和国") and not any(n.startswith("中华人民共和国") for n in names):
-        return False, f"转载文件：国家法律法规《{heading}》"
+        return False, f"{REPOST}：国家法律法规《{heading}》"
     for name, what in ((clean(signer), "落款"), (issuer, "标题所列发文机关"), (clean(publisher), "发布机构")):
         if name:
             verdict = _verdict(name, names, what)
@@ -106,5 +108,5 @@ def ownership(publisher, doc_no, names: list[str], signer=None, title=None) -> t
                 return verdict
     number = clean(doc_no)
     if number and NATIONAL_DOC_NO.search(number) and not any(NATIONAL.search(n) for n in names):
-        return False, f"转载文件：文号“{number}”为国家层面文号"
+        return False, f"{REPOST}：文号“{number}”为国家层面文号"
     return None, ""
