@@ -120,7 +120,8 @@ ROLES = {  # header words per column role, most specific first
     "coop": ("配合单位", "配合部门", "参与单位", "协办单位", "配合科室", "配合处室"),
     "lead": ("牵头单位", "牵头部门", "牵头科室", "牵头处室", "责任单位", "责任部门", "责任科室", "责任处室", "责任股室"),
     "time": ("完成时限", "完成时间", "时间要求", "时限要求", "时限"),
-    "requirement": ("工作要求", "具体措施", "任务要求", "工作措施", "具体内容", "主要内容", "工作目标"),
+    "requirement": ("工作要求", "具体要求", "具体措施", "任务要求", "工作措施", "具体内容", "主要内容", "工作目标",
+                    "主要措施", "落实措施"),
     "task": ("工作任务", "主要任务", "重点任务", "任务内容", "工作内容", "具体任务", "工作事项", "任务"),
 }
 
@@ -137,6 +138,12 @@ def _roles(header: list[str]) -> dict[int, str]:
 
 
 INNER_NUMBER = re.compile(r"(?<![\d.．])(\d{1,2})[.．、](?!\d)")  # 1. 2. inside a cell: items of that row's task
+LEADING_NUMBER = re.compile(r"^\s*[（(]?(\d{1,3})[)）.．、]\s*")  # a requirement cell that numbers its own task
+
+
+def _repeated_header(row: list[str]) -> bool:
+    """The header again on the next page: column names only, not a task whose text names 责任科室 and 完成时限."""
+    return len(_roles(row)) >= 2 and all(len(c) <= 12 for c in row)
 
 
 def rows_to_lines(rows: list[list[str]]) -> list[str]:
@@ -160,21 +167,34 @@ def rows_to_lines(rows: list[list[str]]) -> list[str]:
     for row in rows[at + 1:]:
         cells = {role: row[i] for i, role in roles.items() if i < len(row)}
         filled = [c for c in row if c]
-        if not filled or len(_roles(row)) >= 2:
+        if not filled or _repeated_header(row):
             continue  # blank, or the header repeated on the next page
         if len(set(filled)) == 1 and (SECTION.match(filled[0]) or len(filled) == len(row) > 1 or len(row) == 1):
             lines.append(filled[0])  # a section row: one merged cell across the table
             continue
         number = cells.get("number", "")
         task = cells.get("task", "")
-        if not number and not task and tasks:  # a continuation row: more requirement text, units, time
+        own = LEADING_NUMBER.match(cells.get("requirement", ""))
+        if not number and own:  # "3.及时反馈…" in the requirement column: the row's own task number
+            number = own.group(1)
+            cells["requirement"] = cells["requirement"][own.end():]
+        if task and SECTION.match(task):  # the task column holds sections (一、…); the numbered requirements are tasks
+            task = task.rstrip("。；; ")
+            if task != (tasks[-1]["section"] if tasks else None):
+                lines.append(task)
+            section, task = task, ""
+        else:
+            section = None
+        if not task and tasks and (number or own) and "task" in roles.values() and section is None:
+            task = tasks[-1]["task"]  # a task cell merged down over several numbered rows (Excel, PDF: empty)
+        if not number and not task and not own and tasks:  # a continuation row: more requirement text, units, time
             for role in ("requirement", "lead", "coop", "time"):
                 if cells.get(role) and cells[role] not in tasks[-1][role]:
                     tasks[-1][role] = "".join(p for p in (tasks[-1][role], cells[role]) if p)
             continue
         tasks.append({"number": number, "task": task, "requirement": cells.get("requirement", ""),
                       "lead": cells.get("lead", ""), "coop": cells.get("coop", ""), "time": cells.get("time", ""),
-                      "at": len(lines)})
+                      "section": section, "at": len(lines)})
         lines.append("")  # placeholder, written when the task is complete
     for n, t in enumerate(tasks, start=1):
         number = re.sub(r"\D", "", t["number"]) or str(n)
