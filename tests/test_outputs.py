@@ -149,7 +149,7 @@ def test_gb19_scheme_by_hand():
     f = _findings([("V", "pass"), *[("D1", "fail")] * 7, ("D2", "fail"), ("D2", "fail"), ("D2", "pass"),
                    ("S1", "fail"), ("B1", "pass")])
     s = score(f, cl)
-    # D1: 7 × 2 = 14 capped at 10; D2: 2 × 0.5 = 1; S1: 1 × 5 = 5 → 100 − 16 = 84 ≥ 80 → + 20 bonus = 104
+    # D1: 7 × 2 = 14 capped at 10; D2: 2 × 0.5 = 1; S1: 1 × 5 = 5 → 100 − 16 = 84 > 80 → + 20 bonus = 104
     assert s.details["deduction_part"] == 84 and s.details["bonus_part"] == 20 and s.score == 104
     assert s.grade == "合格" and s.appraisal_points == 4.0
     # a department without public-service duties: S1 drops, (75 − 11) × 4/3 = 85.33
@@ -162,6 +162,44 @@ def test_gb19_scheme_by_hand():
     f4 = _findings([("V", "fail"), ("D1", "pass")])
     s4 = score(f4, cl)
     assert s4.grade.startswith("不合格") and s4.score is None and s4.appraisal_points == 0.0
+    assert s4.details["steps"][0]["step"] == "单项否决" and "V 站点无法访问" in s4.details["steps"][0]["result"]
+
+
+def test_gb19_bonus_only_above_80_and_capped_at_30():
+    cl = parse_checklist(GB19.replace("points: 20, bonus: true", "points: 25, bonus: true") + (
+        "  - {id: B2, title: 加分：特色, check: manual, category: x, points: 15, bonus: true, basis: {clause: x}}\n"))
+    # exactly 80: D1 10 (5 fails × 2) + D2 5 (cap) + S1 5 → 100 − 20 = 80, not above 80: no bonus
+    f = _findings([("V", "pass"), *[("D1", "fail")] * 5, *[("D2", "fail")] * 12, ("S1", "fail"), ("B1", "pass"),
+                   ("B2", "pass")])
+    s = score(f, cl)
+    assert s.details["deduction_part"] == 80 and s.details["bonus_part"] == 0 and s.score == 80
+    assert "未高于80" in s.details["steps"][-1]["result"]
+    # 81: bonus 25 + 15 = 40, capped at the notice's 30 → 111
+    f2 = _findings([("V", "pass"), *[("D1", "fail")] * 5, *[("D2", "fail")] * 8, ("S1", "fail"), ("B1", "pass"),
+                    ("B2", "pass")])
+    s2 = score(f2, cl)  # 100 − 10 − 4 − 5 = 81
+    assert s2.details["deduction_part"] == 81 and s2.details["bonus_part"] == 30 and s2.score == 111
+    # a province's own cap (bonus_cap: 20) → 101
+    s3 = score(f2, parse_checklist(GB19.replace("scheme: gb19", "scheme: gb19\nbonus_cap: 20").replace(
+        "points: 20, bonus: true", "points: 25, bonus: true")))
+    assert s3.details["bonus_part"] == 20 and s3.score == 101
+
+
+def test_gb19_unjudged_veto_withholds_the_grade():
+    cl = parse_checklist(GB19)
+    s = score(_findings([("V", "unverified"), ("D1", "pass"), ("B1", "pass")]), cl)
+    assert s.grade == "待核实（单项否决指标未能核验）" and s.details["unjudged_vetoes"] == ["V"]
+    assert s.score == 100 + 20  # the score is shown; only the grade waits
+    assert "未能核验1项" in s.details["steps"][0]["result"]
+    # an unjudged veto never rescues a failing score: 100 − 10 − 5 − 25 = 60 holds the line (grade withheld),
+    # with D1 worth 20: 100 − 16 − 5 − 25 = 54 < 60 is 不合格 whatever the veto would say
+    s2 = score(_findings([("V", "unverified"), *[("D1", "fail")] * 5, *[("D2", "fail")] * 10, *[("S1", "fail")] * 6]),
+               cl)
+    assert s2.details["deduction_part"] == 60 and s2.grade.startswith("待核实")
+    cl20 = parse_checklist(GB19.replace("points: 10, deduct: 2", "points: 20, deduct: 2"))
+    s3 = score(_findings([("V", "unverified"), *[("D1", "fail")] * 8, *[("D2", "fail")] * 10, *[("S1", "fail")] * 6]),
+               cl20)
+    assert s3.details["deduction_part"] == 54 and s3.grade == "不合格"
 
 
 def test_failed_veto_caps_total():

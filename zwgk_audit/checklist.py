@@ -84,6 +84,8 @@ class Checklist(_Model):
     notes: list[str] = Field(default_factory=list, description="reviewer's notes: defaults taken, corrections made")
     scheme: Literal["weighted", "gb19"] = "weighted"
     public_service: bool = Field(True, description="gb19: false for a department without public-service duties (75 × 4/3)")
+    bonus_cap: float = Field(30.0, ge=0, description="gb19: the 加分指标 total (30 in 国办秘函〔2019〕19号; 20/25 in some "
+                                                     "provincial versions)")
     categories: list[Category] = Field(min_length=1)
     items: list[Item] = Field(min_length=1)
 
@@ -126,6 +128,7 @@ class Checklist(_Model):
             notes=list(dict.fromkeys(n for cl in lists for n in cl.notes)),
             scheme=self.scheme,
             public_service=self.public_service,
+            bonus_cap=self.bonus_cap,
             categories=list(cats.values()),
             items=items,
         )

@@ -21,8 +21,11 @@
       more than its ``points``.
     * A department without public-service duties (``public_service: false``) skips the
       ``service`` indicators: its deduction part is out of 75 and multiplied by 4/3.
-    * < 60 → 不合格. ≥ 80 → the 加分 items (``bonus: true``, earned when they pass) are
-      added, at most 20 points.
+    * < 60 → 不合格. Above 80 (strictly: "高于80分") → the 加分 items (``bonus: true``, earned
+      when they pass) are added, at most ``bonus_cap`` points (30 in the notice; 20 is the
+      separate 年度考核指标's figure, and some provinces use 20 or 25).
+    * A veto item that could not be judged withholds the grade (待核实), never passes it.
+    * ``details["steps"]`` holds the notice's rule and the result of each step.
 
 Appraisal points = ``appraisal_share`` × score / 100 (4 points at a score of 85 → 3.4).
 """
@@ -37,7 +40,6 @@ from .checklist import Checklist
 from .checks.base import STATUSES
 
 VETO_CAP = 59.0
-GB19_BONUS_CAP = 20.0
 
 
 @dataclass
@@ -181,10 +183,25 @@ def score(findings: pd.DataFrame, checklist: Checklist) -> Score:
     return Score(total, round((earned + lost) / 100, 4), share, points, vetoed, cats, items, "weighted", grade)
 
 
+GB19_RULES = {  # the notice's words for each step (国办秘函〔2019〕19号, 评分方法, as republished "全文如下")
+    "veto": "如网站出现单项否决指标中的任意一种情形，即判定为不合格网站，不再对其他指标进行评分",
+    "deduct": "扣分指标分值为100分……各指标扣分不超过该指标分值",
+    "fail": "如评分结果低于60分，判定为不合格网站",
+    "bonus": "高于80分，则进入加分指标评分环节，最后得分为第二、三部分得分之和；加分指标分值为30分",
+    "service": "不具有对外服务职能的部门网站不检查办事服务指标，扣分部分按75分计并乘以4/3"
+               "（据该通知英译本转述，未见中文原文，作为选项使用）",
+}
+
+
 def score_gb19(findings: pd.DataFrame, checklist: Checklist) -> Score:
+    """The notice's order: 单项否决 first; then deductions from 100 (each indicator capped at its points); below 60
+    不合格; above 80 (strictly) the 加分 items, capped at ``bonus_cap`` (30 in the notice). A veto indicator that could
+    not be judged withholds the grade (待核实): the score is shown, the grade is not given. ``details["steps"]``
+    records the rule that decided each step, for the report."""
     items = _item_states(findings, checklist)
     by_id = {it.id: it for it in checklist.items}
     vetoed = [i.item_id for i in items if i.veto and i.failed > 0]
+    unjudged_vetoes = [i for i in items if i.veto and not vetoed and i.state == "unmeasured"]
     share = checklist.appraisal_share
     measured = [i for i in items if i.score is not None]
     applicable = [i for i in items if i.state != "not_applicable"]
@@ -192,15 +209,25 @@ def score_gb19(findings: pd.DataFrame, checklist: Checklist) -> Score:
     cats = [{"id": c.id, "title": c.title, "weight": c.weight, "score": None, "coverage": None,
              "items": sum(1 for i in items if i.category == c.id), "failed_items": sum(
                  1 for i in items if i.category == c.id and i.state in ("fail", "partial"))} for c in checklist.categories]
+    steps: list[dict[str, str]] = []
+    veto_items = [i for i in items if i.veto]
     if vetoed:
+        names = "、".join(f"{i.item_id} {i.title}" for i in items if i.item_id in vetoed)
+        steps.append({"step": "单项否决", "rule": GB19_RULES["veto"], "result": f"不合格：{names}"})
         return Score(None, coverage, share, 0.0 if share is not None else None, vetoed, cats, items, "gb19",
-                     "不合格（单项否决）", {"rule": "单项否决，不再计分"})
+                     "不合格（单项否决）", {"rule": "单项否决，不再计分", "steps": steps})
+    steps.append({"step": "单项否决", "rule": GB19_RULES["veto"], "result": (
+        f"{len(veto_items)}项单项否决指标均未触发" if not unjudged_vetoes else
+        f"未能核验{len(unjudged_vetoes)}项：{'、'.join(f'{i.item_id} {i.title}' for i in unjudged_vetoes)}，等级待核实")
+        if veto_items else "清单未列单项否决指标"})
     deductions: dict[str, float] = {}
     bonus = 0.0
     for i in items:
         it = by_id[i.item_id]
         if it.service and not checklist.public_service:
             i.state, i.score = "not_applicable", None
+            continue
+        if i.veto:  # judged above; holds no points
             continue
         points = it.points if it.points is not None else it.weight
         i.share = points
@@ -218,11 +245,26 @@ def score_gb19(findings: pd.DataFrame, checklist: Checklist) -> Score:
         i.earned = points - lost
     lost_total = sum(deductions.values())
     base = 100.0 - lost_total if checklist.public_service else (75.0 - lost_total) * 4 / 3
-    bonus = min(bonus, GB19_BONUS_CAP)
-    final = base + (bonus if base >= 80 else 0.0)
-    grade = "不合格" if base < 60 else "合格"
-    details = {"deduction_part": round(base, 4), "bonus_part": round(bonus if base >= 80 else 0.0, 4),
+    steps.append({"step": "扣分指标", "rule": GB19_RULES["deduct"] if checklist.public_service else GB19_RULES["service"],
+                  "result": (f"100 − {lost_total:g} = {base:g}" if checklist.public_service
+                             else f"(75 − {lost_total:g}) × 4/3 = {base:.2f}")})
+    earned_bonus = min(bonus, checklist.bonus_cap)
+    bonus_part = earned_bonus if base > 80 else 0.0
+    if base < 60:
+        grade = "不合格"
+        steps.append({"step": "合格线", "rule": GB19_RULES["fail"], "result": f"{base:g} < 60，不合格"})
+    else:
+        grade = "合格"
+        steps.append({"step": "合格线", "rule": GB19_RULES["fail"], "result": f"{base:g} ≥ 60，合格"})
+    steps.append({"step": "加分指标", "rule": GB19_RULES["bonus"], "result": (
+        f"{base:g} > 80，加分 {bonus:g}" + (f"（封顶{checklist.bonus_cap:g}分，计{earned_bonus:g}）" if bonus > earned_bonus else "")
+        if base > 80 else f"{base:g} 未高于80，不计加分（加分项可得{bonus:g}分）")})
+    if unjudged_vetoes and grade == "合格":
+        grade = "待核实（单项否决指标未能核验）"
+    final = base + bonus_part
+    details = {"deduction_part": round(base, 4), "bonus_part": round(bonus_part, 4), "bonus_cap": checklist.bonus_cap,
                "deductions": {k: round(v, 4) for k, v in deductions.items()},
-               "public_service": checklist.public_service}
+               "public_service": checklist.public_service, "steps": steps,
+               "unjudged_vetoes": [i.item_id for i in unjudged_vetoes]}
     points = round(share * min(final, 100) / 100, 3) if share is not None else None
     return Score(round(final, 2), coverage, share, points, [], cats, items, "gb19", grade, details)
