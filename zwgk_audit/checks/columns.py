@@ -6,6 +6,8 @@ Checks ask the site model for a *class* of column (政策文件类), never a lit
 """
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 
 from .base import FAIL, NA, PASS, UNVERIFIED, Finding, check
@@ -209,35 +211,145 @@ def column_fresh(snapshot, params, ctx) -> list[Finding]:
                             message=f"未找到名称可识别的此类栏目；以下未归类栏目可能是：{'、'.join(wanted.could_be[:5])}")]
         return [Finding(wanted.label, NA, expected=expected, message="网站未设置此类栏目（是否应设置见“必设栏目”检查）")]
     out = []
-    entries = snapshot.entries
     for _, c in cols.iterrows():
         ev = page_evidence(snapshot, c["url"] if isinstance(c["url"], str) else None)
         reason = wanted.explain(c["path"])
-        newest = c["newest_date"]
-        if newest is None or pd.isna(newest):
-            docs = snapshot.documents_in([c["path"]])
-            dates = [d for d in docs["publish_date"] if d is not None and not pd.isna(d)] if len(docs) else []
-            newest = max(dates) if dates else None
-        if newest is None or pd.isna(newest):
-            if int(c["item_count"]) or int(c["articles_seen"]) or int(c["dead_items"]):
-                out.append(Finding(c["path"], UNVERIFIED, expected=expected, measured="无日期",
-                                   message=f"“{c['name']}”（{reason}）有信息但未识别出发布日期", **ev))
-            elif not c["has_list_page"]:
-                out.append(Finding(c["path"], UNVERIFIED, expected=expected, measured="无列表页",
-                                   message=f"“{c['name']}”（{reason}）未抓取到列表页，无法判断更新情况", **ev))
-            else:  # never updated because never filled: one defect, judged (and deducted) once, as 空白栏目
-                out.append(Finding(c["path"], NA, expected=expected, measured="无信息",
-                                   message=f"“{c['name']}”栏目没有任何信息，按空白栏目判定（见“空白栏目”检查），"
-                                           f"此处不重复扣分（{reason}）", **ev))
-            continue
-        newest_urls = entries[(entries["column_path"] == c["path"]) & (entries["date"] == newest)]["url"]
-        why = next((w for u in newest_urls if (w := ctx.invalid("entries", u))), None)
-        if why:
-            out.append(Finding(c["path"], UNVERIFIED, expected=expected, measured=f"最近日期{newest}", message=why, **ev))
+        newest, status, measured, why = column_newest(snapshot, ctx, c)
+        if newest is None:
+            out.append(Finding(c["path"], status, expected=expected, measured=measured,
+                               message=f"“{c['name']}”（{reason}）{why}", **ev))
             continue
         age = (ctx.as_of - newest).days
         ok = age <= limit
         out.append(Finding(c["path"], PASS if ok else FAIL, measured=f"最近更新{newest:%Y-%m-%d}（{age}天前）",
                            expected=expected, message=f"“{c['name']}”（{reason}）" + ("" if ok else f"已{age}天未更新"),
                            **ev))
+    return out
+
+
+def column_newest(snapshot, ctx, c) -> tuple:
+    """A column's newest dated entry, or why there is none: ``(date, None, measured, "")`` or
+    ``(None, status, measured, reason)`` — unverified when entries exist without dates or the list was not read,
+    not_applicable when the column holds nothing (a blank column is judged, and deducted, once as 空白栏目)."""
+    newest = c["newest_date"]
+    if newest is None or pd.isna(newest):
+        docs = snapshot.documents_in([c["path"]])
+        dates = [d for d in docs["publish_date"] if d is not None and not pd.isna(d)] if len(docs) else []
+        newest = max(dates) if dates else None
+    if newest is None or pd.isna(newest):
+        if int(c["item_count"]) or int(c["articles_seen"]) or int(c["dead_items"]):
+            return None, UNVERIFIED, "无日期", "有信息但未识别出发布日期"
+        if not c["has_list_page"]:
+            return None, UNVERIFIED, "无列表页", "未抓取到列表页，无法判断更新情况"
+        return None, NA, "无信息", "栏目没有任何信息，按空白栏目判定（见“空白栏目”检查），此处不重复扣分"
+    entries = snapshot.entries
+    newest_urls = entries[(entries["column_path"] == c["path"]) & (entries["date"] == newest)]["url"]
+    why = next((w for u in newest_urls if (w := ctx.invalid("entries", u))), None)
+    if why:
+        return None, UNVERIFIED, f"最近日期{newest}", why
+    return newest, None, "", ""
+
+
+def _first_level(snapshot, row) -> str | None:
+    """Why a column is 一级栏目 (19号文 counts 通知公告、政策文件类 columns at the first level only): top-level on the
+    site, or directly under the 政府信息公开 platform. None when it sits deeper."""
+    if int(row["level"]) == 1:
+        return "网站一级栏目"
+    platform = set(columns_of_class(snapshot, "platform").found["path"])
+    if row["parent"] in platform:
+        return f"政府信息公开平台“{row['parent']}”下的一级栏目"
+    return None
+
+
+def _leaf_columns(snapshot, refs) -> tuple:
+    wanted = columns_of_class(snapshot, refs)
+    parents = set(snapshot.columns["parent"].dropna())
+    return wanted, wanted.found[~wanted.found["path"].isin(parents) | wanted.found["has_list_page"]]
+
+
+@check(
+    "columns_not_updated",
+    title="栏目不更新（单项否决）",
+    basis="国办秘函〔2019〕19号《政府网站与政务新媒体检查指标》单项否决指标“栏目不更新”：监测时间点前2周内的动态、要闻类栏目，"
+          "以及前6个月内的通知公告、政策文件类一级栏目，累计超过5个（含）未更新；或应更新但长期未更新的栏目数量超过10个（含）；"
+          "或空白栏目数量超过5个（含）。（指标表据该通知转载全文；“长期”通知未给出天数，取参数 long_months）",
+    remediation="立即更新上述栏目；确无内容更新的栏目应予以撤并，空白栏目补充内容或撤销。",
+    params={"news_days": 14, "notice_months": 6, "count": 5, "long_months": 12, "long_count": 10, "blank_count": 5,
+            "news": ["news"], "notice": ["notice", "policy_documents"],
+            "should_update": ["news", "notice", "policy_documents", "interpretation", "enforcement", "personnel",
+                              "planning", "finance", "proposals", "double_random", "consultation", "interaction",
+                              "service_guide", "power_list"]},
+    types={"news_days": int, "notice_months": int, "count": int, "long_months": int, "long_count": int,
+           "blank_count": int, "news": list, "notice": list, "should_update": list},
+)
+def columns_not_updated(snapshot, params, ctx) -> list[Finding]:
+    """The veto's three counts, one finding each: (1) 动态/要闻 columns older than 2 weeks plus first-level
+    通知公告/政策文件 columns older than 6 months, ≥ 5; (2) columns that should update (classes in ``should_update``)
+    older than ``long_months`` — the notice leaves “长期” undefined — ≥ 10; (3) blank columns ≥ 5. A count that
+    stays below its threshold only because some columns could not be dated is unverified, never a pass."""
+    from dateutil.relativedelta import relativedelta
+
+    why = home_unreachable(snapshot)
+    if why:
+        return [Finding("栏目不更新", UNVERIFIED, message=why)]
+    as_of = ctx.as_of
+    news_limit = as_of - dt.timedelta(days=params["news_days"])
+    notice_limit = as_of - relativedelta(months=params["notice_months"])
+    long_limit = as_of - relativedelta(months=params["long_months"])
+    ev = page_evidence(snapshot, snapshot.start_url)
+    out = []
+
+    def verdict(subject: str, expected: str, threshold: int, stale: list[str], unknown: list[str], judged: int,
+                what: str) -> Finding:
+        shown = "、".join(stale[:12]) + ("等" if len(stale) > 12 else "")
+        measured = f"{len(stale)}个{what}" + (f"：{shown}" if stale else "") + (f"；另有{len(unknown)}个无法判断" if unknown else "")
+        if len(stale) >= threshold:
+            return Finding(subject, FAIL, measured=measured, expected=expected,
+                           message=f"单项否决：{len(stale)}个{what}（达到{threshold}个）", **ev)
+        if len(stale) + len(unknown) >= threshold:
+            return Finding(subject, UNVERIFIED, measured=measured, expected=expected,
+                           message=f"已确认{len(stale)}个，另有{len(unknown)}个栏目无法判断（"
+                                   f"{'、'.join(unknown[:8])}），可能达到{threshold}个", **ev)
+        if not judged and not unknown:
+            return Finding(subject, NA, measured=measured, expected=expected, message="网站未设置此类栏目", **ev)
+        return Finding(subject, PASS, measured=measured + f"（共判断{judged}个栏目）", expected=expected, **ev)
+
+    def ages(cols, limit, first_level_only=False):
+        stale, unknown, judged = [], [], 0
+        for _, c in cols.iterrows():
+            level = _first_level(snapshot, c) if first_level_only else ""
+            if level is None:
+                continue
+            newest, status, measured, reason = column_newest(snapshot, ctx, c)
+            if newest is None:
+                if status == UNVERIFIED:
+                    unknown.append(f"{c['path']}（{reason}）")
+                continue  # a blank column is counted by (3), once
+            judged += 1
+            if newest < limit:
+                stale.append(f"{c['path']}（最近{newest:%Y-%m-%d}{'，' + level if level else ''}）")
+        return stale, unknown, judged
+
+    _, news = _leaf_columns(snapshot, params["news"])
+    _, notice = _leaf_columns(snapshot, params["notice"])
+    notice = notice[~notice["path"].isin(set(news["path"]))]
+    s1, u1, j1 = ages(news, news_limit)
+    s2, u2, j2 = ages(notice, notice_limit, first_level_only=True)
+    out.append(verdict("动态要闻类及通知公告、政策文件类一级栏目", f"未更新栏目少于{params['count']}个（动态要闻类2周、"
+                       f"通知公告政策文件类一级栏目{params['notice_months']}个月）", params["count"], s1 + s2, u1 + u2,
+                       j1 + j2, "栏目未按时更新"))
+    _, should = _leaf_columns(snapshot, params["should_update"])
+    s3, u3, j3 = ages(should, long_limit)
+    out.append(verdict("应更新而长期未更新的栏目", f"超过{params['long_months']}个月未更新的栏目少于{params['long_count']}个",
+                       params["long_count"], s3, u3, j3, f"栏目超过{params['long_months']}个月未更新"))
+    blank, unsure = [], []
+    for f in column_nonempty(snapshot, {"columns": []}, ctx):
+        if f.status == FAIL:
+            blank.append(f.subject)
+        elif f.status == UNVERIFIED and f.subject != "全部栏目":
+            unsure.append(f.subject)
+    cols = snapshot.columns
+    listed = int(cols["has_list_page"].sum()) if len(cols) else 0
+    out.append(verdict("空白栏目", f"空白栏目少于{params['blank_count']}个", params["blank_count"], blank, unsure,
+                       listed, "空白栏目"))
     return out

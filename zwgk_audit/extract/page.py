@@ -148,8 +148,9 @@ def _breadcrumb(crumbs: list, labels: list) -> tuple[str, ...]:
             holders.append(node.getparent())
     holders.extend(crumbs)
     for holder in holders:
-        for _ in range(3):
-            if holder.find(".//a") is not None or holder.getparent() is None:
+        for _ in range(3):  # a label alone in its span: the crumbs are its siblings; plain-text crumbs stay put
+            if holder.find(".//a") is not None or holder.getparent() is None \
+                    or BREAD_SPLIT.search(BREAD_LABEL.sub("", _text(holder))):
                 break
             holder = holder.getparent()
         text = BREAD_LABEL.sub("", _text(holder))
