@@ -136,3 +136,15 @@ def test_clean_sample_passes_all_three(clean_snapshot):
     found = run(clean_snapshot)
     assert {k: f.status for k, f in found.items()} == {
         "动态要闻类及通知公告、政策文件类一级栏目": "pass", "应更新而长期未更新的栏目": "pass", "空白栏目": "pass"}
+
+
+def test_policy_columns_six_months_first_level_deduction(tmp_path):
+    """The deduction "政策文件类一级栏目6个月内未更新": the two first-level policy columns, not the third-level one."""
+    build_site(tmp_path / "site")
+    snap = crawl_site(tmp_path / "site", tmp_path / "out")
+    params = {"columns": ["policy_documents"], "max_age_months": 6, "first_level": True}
+    found = registry["column_fresh"].run(snap, params, Context(as_of=AS_OF))
+    assert sorted((f.subject, f.status) for f in found) == [("信息公开/规范性文件", "fail"), ("政策文件", "fail")]
+    # on 2026-04-01, six calendar months back is 2025-10-01: 政策文件, last updated that very day, is in time
+    earlier = registry["column_fresh"].run(snap, params, Context(as_of=dt.date(2026, 4, 1)))
+    assert {f.subject: f.status for f in earlier} == {"信息公开/规范性文件": "fail", "政策文件": "pass"}

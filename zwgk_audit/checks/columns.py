@@ -186,30 +186,40 @@ def column_nonempty(snapshot, params, ctx) -> list[Finding]:
     basis="国办秘函〔2019〕19号《政府网站与政务新媒体检查指标》：动态、要闻类栏目超过2周未更新；"
           "通知公告、政策文件类栏目超过6个月未更新（指标表据该通知转载全文 sntec.org.cn/info/1015/4213.htm）",
     remediation="及时更新栏目内容，建立栏目内容保障机制；确无内容更新的栏目应予以撤并。",
-    params={"columns": [], "max_age_days": 14},
+    params={"columns": [], "max_age_days": 14, "max_age_months": None, "first_level": False},
     required=("columns",),
-    types={"columns": list, "max_age_days": int},
+    types={"columns": list, "max_age_days": int, "max_age_months": (int, type(None)), "first_level": bool},
 )
 def column_fresh(snapshot, params, ctx) -> list[Finding]:
-    """The newest entry of each column of the listed classes is at most ``max_age_days`` old on the audit day.
+    """The newest entry of each column of the listed classes is no older than ``max_age_days`` (or, when set,
+    ``max_age_months`` calendar months: the notice counts 6 months, not 180 days) on the audit day; with
+    ``first_level`` only columns at the first level (top of the site, or directly under 政府信息公开) are judged.
 
     A column with no entry at all is a blank column (``column_nonempty``), not_applicable here: one defect,
     deducted once."""
-    limit = params["max_age_days"]
-    expected = f"最近更新不超过{limit}天"
+    from dateutil.relativedelta import relativedelta
+
+    months = params.get("max_age_months")
+    oldest = ctx.as_of - (relativedelta(months=months) if months else dt.timedelta(days=params["max_age_days"]))
+    limit = (ctx.as_of - oldest).days
+    expected = f"最近更新不超过{months}个月" if months else f"最近更新不超过{limit}天"
     wanted = columns_of_class(snapshot, params["columns"])
     why = home_unreachable(snapshot)
     if why:
         return [Finding(wanted.label, UNVERIFIED, expected=expected, message=why)]
-    parents = set(snapshot.columns["parent"].dropna())
-    cols = wanted.found[~wanted.found["path"].isin(parents) | wanted.found["has_list_page"]]
+    cols = _leaf_columns(snapshot, params["columns"])[1]
+    if params.get("first_level") and len(cols):
+        cols = cols[[_first_level(snapshot, c) is not None for _, c in cols.iterrows()]]
+        expected += "（一级栏目）"
     if cols.empty:
         if (why := structure_unknown(snapshot)):
             return [Finding(wanted.label, UNVERIFIED, expected=expected, message=f"{why}，未见此类栏目")]
         if wanted.could_be:
             return [Finding(wanted.label, UNVERIFIED, expected=expected,
                             message=f"未找到名称可识别的此类栏目；以下未归类栏目可能是：{'、'.join(wanted.could_be[:5])}")]
-        return [Finding(wanted.label, NA, expected=expected, message="网站未设置此类栏目（是否应设置见“必设栏目”检查）")]
+        where = "一级" if params.get("first_level") and len(wanted.found) else ""
+        return [Finding(wanted.label, NA, expected=expected,
+                        message=f"网站未设置此类{where}栏目（是否应设置见“必设栏目”检查）")]
     out = []
     for _, c in cols.iterrows():
         ev = page_evidence(snapshot, c["url"] if isinstance(c["url"], str) else None)
