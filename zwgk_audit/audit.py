@@ -20,6 +20,7 @@ from . import rectify
 from .checklist import Checklist
 from .checks import STATUS_LABELS, Context, Finding, registry
 from .scoring import Score, score
+from .selection import Selection
 from .snapshot import Snapshot
 
 FINDING_COLUMNS = ["item_id", "item_title", "check", "category", "subject", "status", "measured", "expected",
@@ -27,8 +28,8 @@ FINDING_COLUMNS = ["item_id", "item_title", "check", "category", "subject", "sta
 
 
 def run_checks(snapshot: Snapshot, checklist: Checklist, as_of: dt.date, quality=None,
-               manual_results: dict | None = None) -> pd.DataFrame:
-    ctx = Context(as_of=as_of, quality=quality)
+               manual_results: dict | None = None, selection: Selection | None = None) -> pd.DataFrame:
+    ctx = Context(as_of=as_of, quality=quality, selection=selection)
     rows = []
     for item in checklist.items:
         spec = registry[item.check]
@@ -56,7 +57,8 @@ def run_checks(snapshot: Snapshot, checklist: Checklist, as_of: dt.date, quality
 
 class Audit:
     def __init__(self, snapshot: Snapshot, checklist: Checklist, as_of: dt.date | None = None,
-                 manual_results: str | Path | dict | None = None, column_map: str | Path | dict | None = None):
+                 manual_results: str | Path | dict | None = None, column_map: str | Path | dict | None = None,
+                 selection: Selection | None = None):
         if column_map is not None:
             if not isinstance(column_map, dict):
                 from .site.column_map import load_column_map
@@ -72,7 +74,8 @@ class Audit:
 
             manual_results = load_manual_results(manual_results, {i.id for i in checklist.items})
         self.manual_results = manual_results or {}
-        self.findings = run_checks(snapshot, checklist, self.as_of, self.quality, self.manual_results)
+        self.selection = selection or Selection()
+        self.findings = run_checks(snapshot, checklist, self.as_of, self.quality, self.manual_results, self.selection)
         self.score: Score = score(self.findings, checklist)
         self.incomplete: list[str] = incompleteness(snapshot)
         self.unjudged: list[str] = [
@@ -138,6 +141,7 @@ class Audit:
             "as_of": self.as_of.isoformat(), "complete": self.complete,
             "completeness": "完整" if self.complete else "评估不完整", "incomplete_reasons": self.incomplete,
             "unjudged_items": self.unjudged, "reposts_set_aside": self.reposts,
+            "selection": self.selection.describe(self.snapshot.articles),
             "column_map": self.snapshot.column_map, **self.score.to_json(),
         }
         paths["score"].write_text(json.dumps(data, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
@@ -202,12 +206,15 @@ def incompleteness(snapshot: Snapshot) -> list[str]:
 
 
 def audit(snapshot: Snapshot, checklist: Checklist, as_of: dt.date | None = None,
-          manual_results: str | Path | dict | None = None, column_map: str | Path | dict | None = None) -> Audit:
+          manual_results: str | Path | dict | None = None, column_map: str | Path | dict | None = None,
+          period: str | None = None, sample: int | None = None, sample_seed: int = 0) -> Audit:
     """Run every checklist item on ``snapshot``; ``as_of`` defaults to the crawl day.
 
     ``manual_results`` (a YAML/CSV file, see :mod:`zwgk_audit.manual`) records what evaluators found for
     items no check can decide; a recorded result replaces the check's own finding for that item.
     ``column_map`` (a YAML file or a dict: real column name or URL → class id, see
     :mod:`zwgk_audit.site.column_map`) overrides the vocabulary's classes for this snapshot.
+    ``period`` (``2024-01-01:2024-12-31``) limits the documents judged to those dated inside it; ``sample`` judges a
+    seeded random ``sample`` documents per column (:mod:`zwgk_audit.selection`); the report states both.
     """
-    return Audit(snapshot, checklist, as_of, manual_results, column_map)
+    return Audit(snapshot, checklist, as_of, manual_results, column_map, Selection.parse(period, sample, sample_seed))

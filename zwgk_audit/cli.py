@@ -67,7 +67,10 @@ def cmd_audit(args) -> int:
     from .crawl.crawler import crawl
     from .snapshot import Snapshot
 
+    from .selection import Selection
+
     checklist = load_checklists(args.checklist)
+    Selection.parse(args.period, args.sample, args.sample_seed)  # a bad --period fails before the crawl, not after
     out = Path(args.out)
     if args.target.startswith(("http://", "https://")):
         if not (args.contact or os.environ.get("ZWGK_AUDIT_CONTACT")):
@@ -82,7 +85,8 @@ def cmd_audit(args) -> int:
     else:
         snap = Snapshot.load(args.target)
     as_of = dt.date.fromisoformat(args.as_of) if args.as_of else None
-    a = audit(snap, checklist, as_of=as_of, manual_results=args.manual, column_map=args.column_map)
+    a = audit(snap, checklist, as_of=as_of, manual_results=args.manual, column_map=args.column_map,
+              period=args.period, sample=args.sample, sample_seed=args.sample_seed)
     paths = a.write(out)
     _print_summary(a, paths)
     return 0
@@ -285,6 +289,11 @@ def build_parser() -> argparse.ArgumentParser:
                         "links are left unverified, not failed. 'none' = no probe")
     a.add_argument("--insecure", action="store_true", help="read pages despite TLS errors (the TLS failure is still recorded)")
     a.add_argument("--as-of", help="judge as of this date (YYYY-MM-DD); default: the crawl day")
+    a.add_argument("--period", metavar="START:END", help="assessment period: judge only documents dated inside it, "
+                   "e.g. 2024-01-01:2024-12-31 (columns and the home page are judged as of --as-of)")
+    a.add_argument("--sample", type=int, metavar="N", help="judge a seeded random N documents per column (large portals)")
+    a.add_argument("--sample-seed", type=int, default=0, help="seed of --sample (default 0): the same seed re-draws "
+                   "the same documents")
     a.add_argument("--manual", help="evaluator's results for manual items (YAML or CSV, see zwgk_audit.manual)")
     a.add_argument("--column-map", help="YAML: real column name or list-page URL → column class (政策文件类 …), "
                                         "overriding data/columns.yaml; recorded in the outputs")

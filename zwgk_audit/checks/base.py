@@ -46,6 +46,7 @@ class Context:
 
     as_of: dt.date
     quality: Any = None  # zwgk_audit.quality.QualityReport
+    selection: Any = None  # zwgk_audit.selection.Selection: the assessment period and sample of documents judged
 
     def invalid(self, table: str, url: str) -> str | None:
         """Why a row failed data validation (None when it passed or was not validated)."""

@@ -17,7 +17,7 @@ def _in_columns(snapshot, refs: list[str]) -> pd.DataFrame:
     return snapshot.documents_in(wanted.found["path"]) if len(wanted.found) else snapshot.articles.iloc[0:0]
 
 
-def _documents(snapshot, columns: list[str], expected: str) -> tuple[pd.DataFrame, list[Finding]]:
+def _documents(snapshot, columns: list[str], expected: str, ctx) -> tuple[pd.DataFrame, list[Finding]]:
     """Documents in columns of the classes ``columns`` name, or the one finding that says why none can be judged.
 
     ``not_applicable`` only when the whole site's column tree was read and no column of the class exists;
@@ -29,6 +29,12 @@ def _documents(snapshot, columns: list[str], expected: str) -> tuple[pd.DataFram
     if why:
         return snapshot.articles.iloc[0:0], [Finding(subject, UNVERIFIED, expected=expected, message=why)]
     docs = snapshot.documents_in(wanted.found["path"]) if len(wanted.found) else snapshot.articles.iloc[0:0]
+    if ctx.selection and not docs.empty:  # the assessment period and sample narrow what is judged
+        chosen = ctx.selection.apply(docs)
+        if chosen.empty:
+            return chosen, [Finding(subject, NA, expected=expected,
+                                    message=f"评估期内无此类文件（{ctx.selection.describe(docs)}）")]
+        docs = chosen
     if not docs.empty:
         return _own(snapshot, docs, expected)
     if len(wanted.found):
@@ -109,7 +115,7 @@ def publication_timeliness(snapshot, params, ctx) -> list[Finding]:
     """发布日期 − 成文日期 ≤ ``max_working_days`` 工作日 (official holidays and 调休 counted)."""
     limit = params["max_working_days"]
     expected = f"成文后{limit}个工作日内发布"
-    docs, cannot = _documents(snapshot, params["columns"], expected)
+    docs, cannot = _documents(snapshot, params["columns"], expected, ctx)
     if cannot and docs.empty:
         return cannot
     out = list(cannot)  # reposts set aside
@@ -179,7 +185,7 @@ def interpretation_linked(snapshot, params, ctx) -> list[Finding]:
     if why:
         return [Finding("政策文件", UNVERIFIED, expected=expected, message=why)]
     arts = snapshot.articles
-    docs, aside = _documents(snapshot, params["document_columns"], expected)
+    docs, aside = _documents(snapshot, params["document_columns"], expected, ctx)
     if aside and docs.empty and not _reposts(aside):
         return aside
     if params["require_doc_no"] and not docs.empty:
@@ -292,7 +298,7 @@ def metadata_complete(snapshot, params, ctx) -> list[Finding]:
     """Documents in ``columns`` show every field in ``fields`` with a value (文号 only where the page has the field)."""
     fields = params["fields"]
     expected = "、".join(FIELD_LABELS.get(f, f) for f in fields) + "齐全"
-    docs, cannot = _documents(snapshot, params["columns"], expected)
+    docs, cannot = _documents(snapshot, params["columns"], expected, ctx)
     if cannot and docs.empty:
         return cannot
     out = list(cannot)  # reposts set aside

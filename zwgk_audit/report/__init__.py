@@ -47,6 +47,7 @@ def render_html(audit) -> str:
         snapshot_summary=audit.snapshot.summary(),
         incomplete=getattr(audit, "incomplete", []), unjudged=getattr(audit, "unjudged", []),
         reposts=getattr(audit, "reposts", []),
+        selection=audit.selection.describe(audit.snapshot.articles) if getattr(audit, "selection", None) else "",
         site_columns=_site_columns(audit.snapshot), column_map=audit.snapshot.column_map,
         unclassified=[p for p, k in zip(audit.snapshot.columns["path"], audit.snapshot.columns["class"])
                       if not isinstance(k, str)],
