@@ -49,3 +49,18 @@ def test_gbk_sent_as_utf8_still_decodes():
     text, enc, how = decode_html(body, None)
     assert "政府信息公开指南" in text
     assert decode_html(b"\xef\xbb\xbf<p>\xe4\xb8\xad</p>", "text/html; charset=gbk")[1] == "utf-8"  # BOM wins
+
+
+def test_entries_with_an_image_link_before_the_title_link():
+    """四川省教育厅's 在线访谈 list: <li><a class="fl"><img></a><span><a>标题</a><p>…</p></span><span>日期</span></li>.
+    The title link is the entry; when every link is javascript:; the entries are dead, not a blank column."""
+    row = ('<li><a href="{h}" class="fl"><img src="x.png"></a><span><a href="{h}" class="zxftTitle">{t}</a>'
+           '<p>{t}</p></span><span class="zxftDate">{d}</span></li>')
+    live = "".join(row.format(h=f"/ft/{i}.html", t=f"负责人做客访谈第{i}期", d=f"2020-09-2{i}") for i in range(3))
+    dead = "".join(row.format(h="javascript:;", t=f"负责人做客访谈第{i}期", d=f"2020-09-2{i}") for i in range(3))
+    page = "<html><body><div class='title'><span>在线访谈</span></div><ul>{}</ul></body></html>"
+    facts = extract("http://x.gov.cn/ft/index.html", page.format(live))
+    assert [(u, t, d) for u, t, d in facts.entries] == [
+        (f"http://x.gov.cn/ft/{i}.html", f"负责人做客访谈第{i}期", dt.date(2020, 9, 20 + i)) for i in range(3)]
+    facts = extract("http://x.gov.cn/ft/index.html", page.format(dead))
+    assert facts.entries == [] and facts.dead_entries == 3

@@ -152,32 +152,30 @@ def column_nonempty(snapshot, params, ctx) -> list[Finding]:
     for _, c in cols.iterrows():
         if c["path"] in parents:  # a landing page of sub-columns is not blank
             continue
-        ev = page_evidence(snapshot, c["url"])
-        listed, claimed = int(c["item_count"]), int(c["articles_seen"])
-        if listed > 0:
-            out.append(Finding(c["path"], PASS, measured=f"{listed}条", expected="至少1条信息", **ev))
-            continue
-        if int(c["dead_items"]):  # entries whose links lead nowhere (javascript:;) are not a blank column
-            out.append(Finding(c["path"], UNVERIFIED, measured=f"{int(c['dead_items'])}条（链接无效）", expected="至少1条信息",
-                               message=f"“{c['name']}”列表有{int(c['dead_items'])}条带日期的信息，但链接无效"
-                                       "（javascript:或空链接），无法核验内容", **ev))
-            continue
-        if claimed and c["says_empty"]:  # the list says 暂无/共0条: what a visitor sees is a blank column
-            out.append(Finding(c["path"], FAIL, measured="0条", expected="至少1条信息",
-                               message=f"“{c['name']}”为空白栏目（列表页显示无信息；另有{claimed}篇文章页标注属于该栏目，"
-                                       "但未在栏目列表中显示）", **ev))
-            continue
-        if claimed:
-            out.append(Finding(c["path"], UNVERIFIED, measured="列表未读出条目", expected="至少1条信息",
-                               message=f"“{c['name']}”列表页未读出条目，但有{claimed}篇文章页标注属于该栏目"
-                                       "（列表可能由脚本生成）", **ev))
-            continue
-        out.append(Finding(c["path"], FAIL, measured="0条", expected="至少1条信息",
-                           message=f"“{c['name']}”为空白栏目", **ev))
+        status, measured, message = blankness(c)
+        out.append(Finding(c["path"], status, measured=measured, expected="至少1条信息", message=message,
+                           **page_evidence(snapshot, c["url"])))
     if not out:
         why = structure_unknown(snapshot) or "未发现带列表页的栏目"
         return [Finding("全部栏目", UNVERIFIED if structure_unknown(snapshot) else NA, message=why)]
     return out
+
+
+def blankness(c) -> tuple[str, str, str]:
+    """Whether a column with a list page is blank (空白栏目): ``(status, measured, message)``."""
+    listed, claimed, dead = int(c["item_count"]), int(c["articles_seen"]), int(c["dead_items"])
+    if listed > 0:
+        return PASS, f"{listed}条", ""
+    if dead:  # entries whose links lead nowhere (javascript:;) are not a blank column
+        return (UNVERIFIED, f"{dead}条（链接无效）", f"“{c['name']}”列表有{dead}条带日期的信息，但链接无效"
+                "（javascript:或空链接），无法核验内容")
+    if claimed and c["says_empty"]:  # the list says 暂无/共0条: what a visitor sees is a blank column
+        return (FAIL, "0条", f"“{c['name']}”为空白栏目（列表页显示无信息；另有{claimed}篇文章页标注属于该栏目，"
+                "但未在栏目列表中显示）")
+    if claimed:
+        return (UNVERIFIED, "列表未读出条目", f"“{c['name']}”列表页未读出条目，但有{claimed}篇文章页标注属于该栏目"
+                "（列表可能由脚本生成）")
+    return FAIL, "0条", f"“{c['name']}”为空白栏目"
 
 
 @check(
@@ -353,13 +351,15 @@ def columns_not_updated(snapshot, params, ctx) -> list[Finding]:
     out.append(verdict("应更新而长期未更新的栏目", f"超过{params['long_months']}个月未更新的栏目少于{params['long_count']}个",
                        params["long_count"], s3, u3, j3, f"栏目超过{params['long_months']}个月未更新"))
     blank, unsure = [], []
-    for f in column_nonempty(snapshot, {"columns": []}, ctx):
-        if f.status == FAIL:
-            blank.append(f.subject)
-        elif f.status == UNVERIFIED and f.subject != "全部栏目":
-            unsure.append(f.subject)
-    cols = snapshot.columns
-    listed = int(cols["has_list_page"].sum()) if len(cols) else 0
+    cols = snapshot.columns[snapshot.columns["has_list_page"]] if len(snapshot.columns) else snapshot.columns
+    parents = set(snapshot.columns["parent"].dropna()) if len(snapshot.columns) else set()
+    for _, c in cols[~cols["path"].isin(parents)].iterrows() if len(cols) else []:
+        status, _, _ = blankness(c)
+        if status == FAIL:
+            blank.append(c["path"])
+        elif status == UNVERIFIED and not int(c["dead_items"]):  # dated entries with dead links: not blank
+            unsure.append(f"{c['path']}（列表可能由脚本生成）")
+    listed = len(cols)
     out.append(verdict("空白栏目", f"空白栏目少于{params['blank_count']}个", params["blank_count"], blank, unsure,
                        listed, "空白栏目"))
     return out

@@ -365,7 +365,8 @@ def extract(url: str, html: str) -> PageFacts:
         raw = "".join(row.itertext())
         if len(raw) > 600:
             continue  # a layout row holding half the page, not a list entry
-        a = anchors[0]
+        # the entry's title link: an image link before it (<a><img></a><a>标题</a>) has no text of its own
+        a = next((x for x in anchors if _clean(x.get("title")) or _clean("".join(x.itertext()))), anchors[0])
         own = "".join(a.itertext())
         m = DATE_IN_TEXT.search(raw.replace(own, "", 1))
         if not m:
