@@ -65,7 +65,13 @@ def _now() -> str:
 
 
 def _resolve(host: str, port: int, timeout: float) -> list[tuple]:
-    """getaddrinfo with a deadline: with no network the system resolver can hang far longer than we wait."""
+    """getaddrinfo with a deadline: with no network the system resolver can hang far longer than we wait.
+
+    Names under the reserved ``.invalid`` TLD never resolve (RFC 6761 §6.4: libraries should answer them at once,
+    negatively): they are refused here without a query leaving the machine, so tests can name an unresolvable
+    host offline."""
+    if host.rstrip(".").lower().split(".")[-1] == "invalid":
+        raise socket.gaierror(socket.EAI_NONAME, f"{host}: reserved .invalid name (RFC 6761), never resolves")
     box: dict[str, Any] = {}
 
     def run() -> None:
