@@ -13,6 +13,7 @@ import zipfile
 
 from lxml import etree
 
+from ..filekind import file_kind
 from . import metadata
 
 READABLE = re.compile(r"\.(pdf|ofd|docx)$", re.I)
@@ -41,20 +42,15 @@ def text_of(data: bytes, url: str, content_type: str = "") -> tuple[str | None, 
 
 
 def _kind(data: bytes, url: str, content_type: str) -> str:
-    if data[:5] == b"%PDF-" or "pdf" in content_type:
-        return "pdf"
-    if data[:2] == b"PK":
-        try:
-            names = zipfile.ZipFile(io.BytesIO(data)).namelist()
-        except zipfile.BadZipFile:
-            return "zip"
-        if "OFD.xml" in names:
-            return "ofd"
-        if "word/document.xml" in names:
-            return "docx"
-        return "zip"
-    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+    """By content (:func:`zwgk_audit.filekind.file_kind`); the URL's extension or the Content-Type only name what
+    the bytes do not (a truncated or unknown file)."""
+    kind = file_kind(data)
+    if kind in ("pdf", "ofd", "docx", "xlsx", "xls", "zip"):
+        return kind
+    if kind in ("doc", "ole", "ole-damaged"):  # legacy Office (OLE2): no reader here
         return "doc/wps"
+    if "pdf" in content_type:
+        return "pdf"
     m = ATTACHMENT.search(url.split("?")[0])
     return m.group(1).lower() if m else ""
 

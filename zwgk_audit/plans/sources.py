@@ -10,15 +10,22 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
 
+from ..filekind import file_kind
 from .tables import rows_to_lines
 
-OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+UNREADABLE = {
+    "zip-damaged": "压缩文件已损坏，无法打开",
+    "zip": "无法识别的压缩文件（不是 .docx、.xlsx 或 .ofd）",
+    "ole-damaged": "旧版 Office 文件（.doc/.xls/.wps）已损坏，无法打开",
+    "doc": "旧版 Word（.doc）或 WPS 文字文件无法直接读取，请用 Word 或 WPS 另存为 .docx 后再导入",
+    "ole": "无法识别的旧版 Office 文件（既不是 Word 也不是 Excel）",
+    "binary": "无法识别的二进制文件（支持 .docx .xlsx .xls .pdf .ofd、网页和文本）",
+}
 
 
 class PlanFormatError(ValueError):
@@ -43,16 +50,24 @@ def read_plan(source: str | bytes | Path, name: str = "") -> PlanText:
         return _text_or_html(source, name)
     data = bytes(source)
     where = name or "计划文件"
-    if not data.strip():
+    kind = file_kind(data)
+    if kind == "empty":
         raise PlanFormatError(f"{where}：文件为空")
-    if data[:2] == b"PK":
-        return _zip(data, where)
-    if data[:8] == OLE2:
-        return _ole(data, where)
-    if data[:5] == b"%PDF-":
+    if kind == "docx":
+        return _docx(data, where)
+    if kind in ("xlsx", "xls"):
+        return _excel(data, where, kind)
+    if kind == "ofd":
+        from ..extract.attachments import text_of
+
+        text, why = text_of(data, where)
+        if text is None:
+            raise PlanFormatError(f"{where}：{why}")
+        return PlanText("ofd", text, 0, where)
+    if kind == "pdf":
         return _pdf(data, where)
-    if b"\x00" in data[:4096]:
-        raise PlanFormatError(f"{where}：无法识别的二进制文件（支持 .docx .xlsx .xls .pdf .ofd、网页和文本）")
+    if kind in UNREADABLE:
+        raise PlanFormatError(f"{where}：{UNREADABLE[kind]}")
     from ..crawl.encoding import decode_html
 
     text, _encoding, _how = decode_html(data, "")
@@ -117,40 +132,6 @@ def _spread_spans(table) -> list[list[str]]:
             take_carried()
         grid.append(row)
     return grid
-
-
-def _zip(data: bytes, where: str) -> PlanText:
-    try:
-        names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
-    except zipfile.BadZipFile:
-        raise PlanFormatError(f"{where}：压缩文件已损坏，无法打开") from None
-    if "word/document.xml" in names:
-        return _docx(data, where)
-    if "xl/workbook.xml" in names:
-        return _excel(data, where, "xlsx")
-    if "OFD.xml" in names:
-        from ..extract.attachments import text_of
-
-        text, why = text_of(data, where)
-        if text is None:
-            raise PlanFormatError(f"{where}：{why}")
-        return PlanText("ofd", text, 0, where)
-    raise PlanFormatError(f"{where}：无法识别的压缩文件（不是 .docx、.xlsx 或 .ofd）")
-
-
-def _ole(data: bytes, where: str) -> PlanText:
-    import olefile
-
-    try:
-        ole = olefile.OleFileIO(io.BytesIO(data))
-        streams = {"/".join(s) for s in ole.listdir()}
-    except Exception:  # olefile raises OSError, ValueError… on a damaged container
-        raise PlanFormatError(f"{where}：旧版 Office 文件（.doc/.xls/.wps）已损坏，无法打开") from None
-    if "Workbook" in streams or "Book" in streams:
-        return _excel(data, where, "xls")
-    if "WordDocument" in streams:
-        raise PlanFormatError(f"{where}：旧版 Word（.doc）或 WPS 文字文件无法直接读取，请用 Word 或 WPS 另存为 .docx 后再导入")
-    raise PlanFormatError(f"{where}：无法识别的旧版 Office 文件（既不是 Word 也不是 Excel）")
 
 
 def _docx(data: bytes, where: str) -> PlanText:
