@@ -27,8 +27,8 @@ FINDING_COLUMNS = ["item_id", "item_title", "check", "category", "subject", "sta
 
 
 def run_checks(snapshot: Snapshot, checklist: Checklist, as_of: dt.date, quality=None,
-               manual_results: dict | None = None) -> pd.DataFrame:
-    ctx = Context(as_of=as_of, quality=quality)
+               manual_results: dict | None = None, monitoring=None) -> pd.DataFrame:
+    ctx = Context(as_of=as_of, quality=quality, monitoring=monitoring)
     rows = []
     for item in checklist.items:
         spec = registry[item.check]
@@ -56,7 +56,13 @@ def run_checks(snapshot: Snapshot, checklist: Checklist, as_of: dt.date, quality
 
 class Audit:
     def __init__(self, snapshot: Snapshot, checklist: Checklist, as_of: dt.date | None = None,
-                 manual_results: str | Path | dict | None = None, column_map: str | Path | dict | None = None):
+                 manual_results: str | Path | dict | None = None, column_map: str | Path | dict | None = None,
+                 monitoring=None):
+        if monitoring is not None and not hasattr(monitoring, "probes"):  # a monitoring folder or its CSV
+            from .monitor import load_monitoring
+
+            monitoring = load_monitoring(monitoring)
+        self.monitoring = monitoring
         if column_map is not None:
             if not isinstance(column_map, dict):
                 from .site.column_map import load_column_map
@@ -72,7 +78,7 @@ class Audit:
 
             manual_results = load_manual_results(manual_results, {i.id for i in checklist.items})
         self.manual_results = manual_results or {}
-        self.findings = run_checks(snapshot, checklist, self.as_of, self.quality, self.manual_results)
+        self.findings = run_checks(snapshot, checklist, self.as_of, self.quality, self.manual_results, monitoring)
         self.score: Score = score(self.findings, checklist)
         self.incomplete: list[str] = incompleteness(snapshot)
         self.unjudged: list[str] = [
@@ -139,6 +145,7 @@ class Audit:
             "completeness": "完整" if self.complete else "评估不完整", "incomplete_reasons": self.incomplete,
             "unjudged_items": self.unjudged, "reposts_set_aside": self.reposts,
             "column_map": self.snapshot.column_map, **self.score.to_json(),
+            "monitoring": self.monitoring.describe() if self.monitoring is not None else None,
         }
         paths["score"].write_text(json.dumps(data, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
         paths["quality"] = out / "quality.json"
@@ -202,12 +209,15 @@ def incompleteness(snapshot: Snapshot) -> list[str]:
 
 
 def audit(snapshot: Snapshot, checklist: Checklist, as_of: dt.date | None = None,
-          manual_results: str | Path | dict | None = None, column_map: str | Path | dict | None = None) -> Audit:
+          manual_results: str | Path | dict | None = None, column_map: str | Path | dict | None = None,
+          monitoring=None) -> Audit:
     """Run every checklist item on ``snapshot``; ``as_of`` defaults to the crawl day.
 
     ``manual_results`` (a YAML/CSV file, see :mod:`zwgk_audit.manual`) records what evaluators found for
     items no check can decide; a recorded result replaces the check's own finding for that item.
     ``column_map`` (a YAML file or a dict: real column name or URL → class id, see
     :mod:`zwgk_audit.site.column_map`) overrides the vocabulary's classes for this snapshot.
+    ``monitoring`` (a folder written by ``zwgk-audit monitor``, its ``probes.csv``, or a
+    :class:`zwgk_audit.monitor.Monitoring`) lets the 站点无法访问 and 首页不更新 checks judge days of probes.
     """
-    return Audit(snapshot, checklist, as_of, manual_results, column_map)
+    return Audit(snapshot, checklist, as_of, manual_results, column_map, monitoring)
