@@ -108,8 +108,9 @@ def _second_level(snapshot, homes: set[str]) -> set[str]:
 )
 def home_updated(snapshot, params, ctx) -> list[Finding]:
     """The newest dated item on the home page (a navigation-only home page: on any page it links to) is at most
-    ``max_days`` old on the audit day. With monitoring probes spanning ``max_days`` or more, the home page's
-    content (visible text, dates, times and counters removed) must also have changed within them."""
+    ``max_days`` old on the audit day. With monitoring that read the home page on ``max_days`` days or more, the
+    home page's content (visible text without scripts, dates, times, weather and counters) must also have changed
+    within it."""
     limit = params["max_days"]
     expected = f"首页{limit}天内有信息更新"
     out: list[Finding] = []
@@ -164,18 +165,17 @@ def _by_monitoring(snapshot, mon, limit: int, expected: str) -> Finding:
         return Finding(subject, UNVERIFIED, expected=expected, evidence_url=mon.url, message=why)
     p = mon.probes
     read = p[p["text_sha1"].astype(str).str.len() > 0]
-    times = read["time"].dropna()
-    span = (times.max() - times.min()).total_seconds() / 86400 if len(times) > 1 else 0.0
+    days = int(read["day"].nunique())  # monitoring days (of the monitor's schedule) with the home page read
     versions = int(read["text_sha1"].nunique())
-    measured = f"监测{mon.window()}，成功读取首页{len(read)}次，跨度{span:.1f}天，首页内容{versions}个版本"
-    if span < limit:
+    measured = f"监测{mon.window()}，{days}天内成功读取首页{len(read)}次，首页内容{versions}个版本"
+    if days < limit:
         return Finding(subject, UNVERIFIED, measured=measured, expected=expected, evidence_url=mon.url,
                        fetched_at=mon.window(),
-                       message=f"成功读取首页的监测仅跨{span:.1f}天，不足{limit}天（国办秘函〔2019〕19号：监测2周），未据监测判断")
+                       message=f"成功读取首页的监测仅{days}天，不足{limit}天（国办秘函〔2019〕19号：监测2周），未据监测判断")
     if versions > 1:
         changed = read.loc[read["text_sha1"] != read["text_sha1"].iloc[0], "time_local"].iloc[0]
         return Finding(subject, PASS, measured=measured, expected=expected, evidence_url=mon.url,
                        fetched_at=mon.window(), message=f"监测期间首页内容有更新（首次变化于{changed}，北京时间）")
     return Finding(subject, FAIL, measured=measured, expected=expected, evidence_url=mon.url, fetched_at=mon.window(),
-                   message=f"监测{span:.1f}天（≥{limit}天）内首页内容（去除脚本、日期时间和访问计数后）没有任何变化，"
+                   message=f"监测{days}天（≥{limit}天）内首页内容（去除脚本、日期时间和访问计数后）没有任何变化，"
                            f"按国办秘函〔2019〕19号判定为“首页不更新”（单项否决）")
