@@ -155,7 +155,9 @@ def _fsync(fh) -> None:
 
 def _csv_line(row: dict[str, Any]) -> bytes:
     buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerow(["" if row.get(k) is None else row.get(k) for k in FIELDS])
+    values = ["" if row.get(k) is None else " ".join(str(row[k]).split()) if isinstance(row.get(k), str) else row[k]
+              for k in FIELDS]  # one probe, one physical line: an error text's line breaks become spaces
+    csv.writer(buf, lineterminator="\n").writerow(values)
     return buf.getvalue().encode("utf-8")
 
 
@@ -179,11 +181,11 @@ def _read_csv(path: Path, repair: bool = False) -> tuple[list[dict[str, str]], l
             with open(path, "r+b") as fh:
                 fh.truncate(bom + keep)
         data = data[:keep]
-    lines = data.decode("utf-8", errors="replace").splitlines()
+    lines = [line.decode("utf-8", errors="replace").rstrip("\r") for line in data.split(b"\n")[:-1]]
     if not lines:
         return [], notes
     header = next(csv.reader([lines[0]]))
-    if header[: len(["slot"])] != ["slot"] or "status" not in header:
+    if not header or header[0] != "slot" or "status" not in header:
         notes.append(f"{path.name}没有表头，无法读取")
         return [], notes
     rows: list[dict[str, str]] = []
