@@ -573,6 +573,8 @@ def run_monitor(url: str, days: int = 7, per_day: int = 20, out_dir: str | Path 
             for i in pending:
                 due = schedule.time(i) + shift
                 wait = due - clock()
+                if wait > 60 and not probed:
+                    say(f"下一次探测（第{i + 1}次）约在{_local(due)}（北京时间）")
                 if wait > 0:
                     sleep(wait)
                 now = clock()
