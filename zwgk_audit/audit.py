@@ -28,8 +28,9 @@ FINDING_COLUMNS = ["item_id", "item_title", "check", "category", "subject", "sta
 
 
 def run_checks(snapshot: Snapshot, checklist: Checklist, as_of: dt.date, quality=None,
-               manual_results: dict | None = None, selection: Selection | None = None) -> pd.DataFrame:
-    ctx = Context(as_of=as_of, quality=quality, selection=selection)
+               manual_results: dict | None = None, selection: Selection | None = None,
+               monitoring=None) -> pd.DataFrame:
+    ctx = Context(as_of=as_of, quality=quality, selection=selection, monitoring=monitoring)
     rows = []
     for item in checklist.items:
         spec = registry[item.check]
@@ -58,7 +59,12 @@ def run_checks(snapshot: Snapshot, checklist: Checklist, as_of: dt.date, quality
 class Audit:
     def __init__(self, snapshot: Snapshot, checklist: Checklist, as_of: dt.date | None = None,
                  manual_results: str | Path | dict | None = None, column_map: str | Path | dict | None = None,
-                 selection: Selection | None = None):
+                 selection: Selection | None = None, monitoring=None):
+        if monitoring is not None and not hasattr(monitoring, "probes"):  # a monitoring folder or its CSV
+            from .monitor import load_monitoring
+
+            monitoring = load_monitoring(monitoring)
+        self.monitoring = monitoring
         if column_map is not None:
             if not isinstance(column_map, dict):
                 from .site.column_map import load_column_map
@@ -75,7 +81,8 @@ class Audit:
             manual_results = load_manual_results(manual_results, {i.id for i in checklist.items})
         self.manual_results = manual_results or {}
         self.selection = selection or Selection()
-        self.findings = run_checks(snapshot, checklist, self.as_of, self.quality, self.manual_results, self.selection)
+        self.findings = run_checks(snapshot, checklist, self.as_of, self.quality, self.manual_results, self.selection,
+                                   monitoring)
         self.score: Score = score(self.findings, checklist)
         self.incomplete: list[str] = incompleteness(snapshot)
         self.unjudged: list[str] = [
@@ -143,6 +150,7 @@ class Audit:
             "unjudged_items": self.unjudged, "reposts_set_aside": self.reposts,
             "selection": self.selection.describe(self.snapshot.articles),
             "column_map": self.snapshot.column_map, **self.score.to_json(),
+            "monitoring": self.monitoring.describe() if self.monitoring is not None else None,
         }
         paths["score"].write_text(json.dumps(data, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
         paths["quality"] = out / "quality.json"
@@ -207,7 +215,7 @@ def incompleteness(snapshot: Snapshot) -> list[str]:
 
 def audit(snapshot: Snapshot, checklist: Checklist, as_of: dt.date | None = None,
           manual_results: str | Path | dict | None = None, column_map: str | Path | dict | None = None,
-          period: str | None = None, sample: int | None = None, sample_seed: int = 0) -> Audit:
+          period: str | None = None, sample: int | None = None, sample_seed: int = 0, monitoring=None) -> Audit:
     """Run every checklist item on ``snapshot``; ``as_of`` defaults to the crawl day.
 
     ``manual_results`` (a YAML/CSV file, see :mod:`zwgk_audit.manual`) records what evaluators found for
@@ -216,5 +224,8 @@ def audit(snapshot: Snapshot, checklist: Checklist, as_of: dt.date | None = None
     :mod:`zwgk_audit.site.column_map`) overrides the vocabulary's classes for this snapshot.
     ``period`` (``2024-01-01:2024-12-31``) limits the documents judged to those dated inside it; ``sample`` judges a
     seeded random ``sample`` documents per column (:mod:`zwgk_audit.selection`); the report states both.
+    ``monitoring`` (a folder written by ``zwgk-audit monitor``, its ``probes.csv``, or a
+    :class:`zwgk_audit.monitor.Monitoring`) lets the 站点无法访问 and 首页不更新 checks judge days of probes.
     """
-    return Audit(snapshot, checklist, as_of, manual_results, column_map, Selection.parse(period, sample, sample_seed))
+    return Audit(snapshot, checklist, as_of, manual_results, column_map, Selection.parse(period, sample, sample_seed),
+                 monitoring)

@@ -1,6 +1,7 @@
 """Audit many agencies: resumable, isolated failures, polite per host, ranked; threads or a Dask cluster.
 
-* Input CSV: ``agency, url`` required; ``checklist, region, level, share`` optional. Bad rows
+* Input CSV: ``agency, url`` required; ``checklist, region, level, share, scope, monitoring`` optional
+  (``monitoring``: a ``zwgk-audit monitor`` folder for 站点无法访问 / 首页不更新). Bad rows
   are reported with their line numbers and skipped.
 * Each agency is audited into a temporary folder that is renamed into
   ``OUT/agencies/<slug>/`` only when complete (``os.replace``: atomic), then a line is
@@ -60,6 +61,7 @@ class AgencyRow:
     level: str = ""
     share: float | None = None
     scope: str = ""  # a path prefix on a shared (集约化) portal: https://www.example.gov.cn/bm/yjj/
+    monitoring: str = ""  # a `zwgk-audit monitor` folder or its probes.csv (relative: to the agencies CSV's folder)
 
     @property
     def slug(self) -> str:
@@ -97,10 +99,20 @@ def read_agencies(path: str | Path) -> tuple[list[AgencyRow], list[str]]:
                 except ValueError:
                     problems.append(f"{path}:{n}: share {rec['share']!r} is not a number")
                     continue
+            monitoring = _beside(path, (rec.get("monitoring") or "").strip())
+            if monitoring and not Path(monitoring).exists():
+                problems.append(f"{path}:{n}: monitoring {rec['monitoring']!r} not found (looked at {monitoring})")
+                continue
             seen.add(url)
             rows.append(AgencyRow(n, agency, url, (rec.get("checklist") or "").strip(), (rec.get("region") or "").strip(),
-                                  (rec.get("level") or "").strip(), share, (rec.get("scope") or "").strip()))
+                                  (rec.get("level") or "").strip(), share, (rec.get("scope") or "").strip(),
+                                  monitoring))
     return rows, problems
+
+
+def _beside(csv_path: str | Path, value: str) -> str:
+    """A relative path in the agencies CSV, read from the CSV's folder."""
+    return str(Path(csv_path).parent / value) if value and not Path(value).is_absolute() else value
 
 
 def audit_agency(row: AgencyRow, out: str, checklists: list[str], crawl_options: dict[str, Any]) -> dict[str, Any]:
@@ -122,7 +134,8 @@ def audit_agency(row: AgencyRow, out: str, checklists: list[str], crawl_options:
         started = time.monotonic()
         snap = crawl(row.url, out=tmp, **({**crawl_options, "scope": row.scope} if row.scope else crawl_options))
         crawled = time.monotonic()
-        a, waited, seconds, cpu = _audit_thread().submit(_audit_into, snap, checklist, tmp).result()
+        a, waited, seconds, cpu = _audit_thread().submit(_audit_into, snap, checklist, tmp,
+                                                          row.monitoring or None).result()
         result["seconds"] = {"crawl": round(crawled - started, 2), "wait": round(waited - crawled, 2),
                              "audit": round(seconds, 2), "audit_cpu": round(cpu, 2),
                              "behind_schedule": snap.meta.get("behind_schedule_s", 0.0)}
@@ -150,12 +163,12 @@ def audit_agency(row: AgencyRow, out: str, checklists: list[str], crawl_options:
     return result
 
 
-def _audit_into(snap, checklist, folder: Path):
+def _audit_into(snap, checklist, folder: Path, monitoring: str | None = None):
     """Audit ``snap`` and write its files; returns the audit, when it started, its wall and CPU seconds."""
     from .audit import audit
 
     started, cpu = time.monotonic(), time.thread_time()
-    a = audit(snap, checklist)
+    a = audit(snap, checklist, monitoring=monitoring)
     a.write(folder)
     return a, started, time.monotonic() - started, time.thread_time() - cpu
 

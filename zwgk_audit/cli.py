@@ -86,9 +86,22 @@ def cmd_audit(args) -> int:
         snap = Snapshot.load(args.target)
     as_of = dt.date.fromisoformat(args.as_of) if args.as_of else None
     a = audit(snap, checklist, as_of=as_of, manual_results=args.manual, column_map=args.column_map,
-              period=args.period, sample=args.sample, sample_seed=args.sample_seed)
+              period=args.period, sample=args.sample, sample_seed=args.sample_seed, monitoring=args.monitoring)
     paths = a.write(out)
     _print_summary(a, paths)
+    return 0
+
+
+def cmd_monitor(args) -> int:
+    from .monitor import run_monitor
+
+    try:
+        run_monitor(args.url, args.days, args.per_day, args.out, slow_seconds=args.slow_seconds, seed=args.seed,
+                    clock_scale=args.clock_scale, contact=args.contact,
+                    progress=lambda m: print(m, flush=True))
+    except KeyboardInterrupt:
+        print(f"监测已中断；已记录的探测保存在 {args.out}，用同一命令续跑", file=sys.stderr)
+        return 130
     return 0
 
 
@@ -295,6 +308,9 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--sample-seed", type=int, default=0, help="seed of --sample (default 0): the same seed re-draws "
                    "the same documents")
     a.add_argument("--manual", help="evaluator's results for manual items (YAML or CSV, see zwgk_audit.manual)")
+    a.add_argument("--monitoring", metavar="DIR",
+                   help="a folder written by `zwgk-audit monitor` (or its probes.csv): judges 站点无法访问 and "
+                        "首页不更新 from days of probes")
     a.add_argument("--column-map", help="YAML: real column name or list-page URL → column class (政策文件类 …), "
                                         "overriding data/columns.yaml; recorded in the outputs")
     a.set_defaults(func=cmd_audit)
@@ -346,6 +362,24 @@ def build_parser() -> argparse.ArgumentParser:
     v6.add_argument("--depth-ratio", type=float, default=0.9, help="share of links whose hosts must pass (default 0.9)")
     v6.add_argument("--json", help="also write the result as JSON here")
     v6.set_defaults(func=cmd_ipv6)
+
+    mo = sub.add_parser("monitor", help="probe a home page at spread times for days (19号文 站点无法访问/首页不更新)",
+                        description="站点可用性监测：按国办秘函〔2019〕19号“监测1周,每天间隔性访问20次以上”，把每天分成 --per-day "
+                                    "个时段，每个时段内随机（可复现的种子）时刻访问首页一次；每次探测写入 DIR/probes.warc.gz 和 "
+                                    "DIR/probes.csv。超过(含) --slow-seconds 秒仍打不开计为失败。进程被中断后用同一命令续跑，"
+                                    "已记录的探测保留，只补做其余时段。")
+    mo.add_argument("url", help="the home page to probe")
+    mo.add_argument("--days", type=int, default=7, help="days to monitor (default 7; 首页不更新 needs 14)")
+    mo.add_argument("--per-day", type=int, default=20, help="probes per day, one per equal slot (default 20)")
+    mo.add_argument("-o", "--out", required=True, help="output folder (re-run with the same folder to resume)")
+    mo.add_argument("--slow-seconds", type=float, default=15.0,
+                    help="a probe not complete within this many seconds fails; also its timeout (default 15)")
+    mo.add_argument("--seed", type=int, help="seed of the probe times (default: random, recorded in monitor.json)")
+    mo.add_argument("--clock-scale", type=float, default=None,
+                    help="run the clock this many times faster (tests and demonstrations; recorded, a resumed run "
+                         "must use the same)")
+    mo.add_argument("--contact", help="e-mail added to the User-Agent")
+    mo.set_defaults(func=cmd_monitor)
 
     s = sub.add_parser("serve-sample", help="serve the sample portal on loopback for exploring",
                        description="在本机回环地址上运行示例门户。--plant key=value 植入缺陷，如 late_documents=2、"

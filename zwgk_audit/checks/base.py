@@ -42,11 +42,13 @@ class Finding:
 
 @dataclass(frozen=True)
 class Context:
-    """What a check may know besides the snapshot: the day the audit judges, and which rows failed validation."""
+    """What a check may know besides the snapshot: the day the audit judges, which rows failed validation, and
+    the monitoring of the portal over days when the audit was given one."""
 
     as_of: dt.date
     quality: Any = None  # zwgk_audit.quality.QualityReport
     selection: Any = None  # zwgk_audit.selection.Selection: the assessment period and sample of documents judged
+    monitoring: Any = None  # zwgk_audit.monitor.Monitoring: probes of the home page over days (站点无法访问, 首页不更新)
 
     def invalid(self, table: str, url: str) -> str | None:
         """Why a row failed data validation (None when it passed or was not validated)."""

@@ -21,7 +21,7 @@ from typing import Any
 
 from .. import calendar as wd
 from .dialects import dialect
-from .model import COLUMNS, CONTAINER_COLUMNS, PAGE_SIZE, SampleConfig
+from .model import COLUMNS, CONTAINER_COLUMNS, PAGE_SIZE, STALE_HOME_DAYS, SampleConfig
 
 GKMLPT_SID = "1"
 CST = dt.timezone(dt.timedelta(hours=8))
@@ -105,6 +105,7 @@ class _Builder:
         self.mcol: list[dict[str, Any]] = []
         self.documents: list[dict[str, Any]] = []
         self.gbk = cfg.encoding.lower() in {"gbk", "gb2312", "gb18030"}
+        self.home_shown: list[Entry] = []  # the entries the home page lists (home_entries)
 
     # ---------------------------------------------------------------- helpers
     def show(self, name: str) -> str:
@@ -536,7 +537,7 @@ class _Builder:
         def block(name: str, n: int) -> str:
             if name not in self.by_name:
                 return ""
-            latest = sorted(self.entries[name], key=lambda e: e.date, reverse=True)[:n]
+            latest = self.home_entries(name, n)
             lis = "".join(f'<li><a href="{e.url}">{html.escape(e.title)}</a><span>{e.date:%m-%d}</span></li>' for e in latest)
             return (f'<div class="box"><h2><a href="{self.col_url(name)}">{self.show(name)}</a>'
                     f'<a class="more" href="{self.col_url(name)}">更多</a></h2><ul>{lis}</ul></div>\n')
@@ -564,6 +565,30 @@ class _Builder:
             + "</span></li></ul>" + self.footer())
         for path, title in (("/wzgl/gywm/index.html", "关于我们"), ("/wzgl/wzdt/index.html", "网站地图")):
             self.portal.pages[path] = Page(self.head(title) + self.nav() + f"<h1>{title}</h1>" + self.footer())
+
+    # ---------------------------------------------------------------- 19号文 vetoes: 首页不更新, 站点无法访问
+    def home_entries(self, name: str, n: int) -> list[Entry]:
+        """The newest ``n`` entries of a column the home page lists; with ``stale_home`` only those older than
+        STALE_HOME_DAYS (the columns themselves stay current: the home page is what was not updated)."""
+        pool = self.entries[name]
+        if self.d.stale_home:
+            pool = [e for e in pool if e.date < self.cfg.as_of - dt.timedelta(days=STALE_HOME_DAYS)]
+        latest = sorted(pool, key=lambda e: e.date, reverse=True)[:n]
+        self.home_shown.extend(latest)
+        return latest
+
+    def availability_defects(self) -> None:
+        """Manifest lines for the planted 首页不更新 and 站点无法访问 (the delay itself is the server's)."""
+        if self.d.stale_home:
+            newest = max((e.date for e in self.home_shown), default=None)
+            self.defects.append({"type": "stale_home", "subject": "/index.html", "check": "home_updated",
+                                 "detail": {"newest_on_home": newest.isoformat() if newest else None,
+                                            "older_than_days": STALE_HOME_DAYS}})
+        if self.d.slow_home:
+            every = max(self.d.slow_home_every, 1)
+            self.defects.append({"type": "slow_home", "subject": "/index.html", "check": "site_accessible",
+                                 "detail": {"delay_seconds": self.d.slow_home, "every": every,
+                                            "share": 1 / every}})
 
     def build(self) -> SamplePortal:
         cfg = self.cfg
@@ -600,6 +625,7 @@ class _Builder:
             latest = cfg.as_of.year - 1 if cfg.as_of > dt.date(cfg.as_of.year, 1, 31) else cfg.as_of.year - 2
             self.defects.append({"type": "annual_report_missing", "subject": f"{latest}年度报告",
                                  "check": "annual_report_timely", "detail": {}})
+        self.availability_defects()
         if cfg.defects.no_footer_identity:
             self.defects.append({"type": "no_footer_identity", "subject": "/index.html", "check": "site_identity",
                                  "detail": {"missing": ["网站标识码", "ICP备案号", "公安机关备案号"]}})

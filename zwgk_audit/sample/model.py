@@ -38,6 +38,7 @@ COLUMN_NAMES = [c[0] for c in COLUMNS]
 CONTAINER_COLUMNS = {"政府信息公开", "法定主动公开内容"}
 
 PAGE_SIZE = 10
+STALE_HOME_DAYS = 30  # stale_home: the home page lists nothing newer than this many days before as_of
 
 
 @dataclass
@@ -54,6 +55,12 @@ class Defects:
     no_footer_identity: bool = False
     incomplete_metadata: int = 0
     late_annual_report: bool = False  # the latest 年报 published after 31 January
+    # 19号文 vetoes 站点无法访问 / 首页不更新 (issue 17): the server holds every ``slow_home_every``-th request for the
+    # home page (0 or 1: every one) ``slow_home`` seconds before answering; the home page lists nothing newer
+    # than STALE_HOME_DAYS
+    slow_home: float = 0.0
+    slow_home_every: int = 0
+    stale_home: bool = False
 
     @classmethod
     def from_pairs(cls, pairs: list[str]) -> "Defects":
@@ -70,6 +77,8 @@ class Defects:
                 setattr(d, key, [v.strip() for v in value.split(",") if v.strip()])
             elif isinstance(current, bool):
                 setattr(d, key, value.strip().lower() in {"", "1", "true", "yes"})
+            elif isinstance(current, float):
+                setattr(d, key, float(value))
             else:
                 setattr(d, key, int(value))
         d.validate()
@@ -82,6 +91,8 @@ class Defects:
         for name in (*self.empty_columns, *self.stale_columns):
             if name in CONTAINER_COLUMNS:
                 raise ValueError(f"{name!r} holds other columns; it cannot be planted empty or stale")
+        if self.slow_home < 0 or self.slow_home_every < 0:
+            raise ValueError("slow_home (seconds) and slow_home_every (every n-th home request) cannot be negative")
 
     def any(self) -> bool:
         return any(bool(getattr(self, f.name)) for f in fields(self))

@@ -10,7 +10,28 @@ from urllib.parse import urlsplit
 from .generator import SamplePortal
 
 
+def _home_delay(portal: SamplePortal):
+    """The planted ``slow_home``: seconds to hold the n-th request for the home page (every ``slow_home_every``-th
+    request, counted over the server's life, is held; the others answer at once)."""
+    d = portal.config.defects
+    delay, every = getattr(d, "slow_home", 0.0), max(getattr(d, "slow_home_every", 0), 1)
+    count = [0]
+    lock = threading.Lock()
+
+    def seconds(path: str) -> float:
+        if not delay or path not in ("/", "/index.html"):
+            return 0.0
+        with lock:
+            count[0] += 1
+            n = count[0]
+        return delay if n % every == 0 else 0.0
+
+    return seconds
+
+
 def _handler(portal: SamplePortal, latency: float = 0.0) -> type[BaseHTTPRequestHandler]:
+    home_delay = _home_delay(portal)
+
     class Handler(BaseHTTPRequestHandler):
         server_version = "SamplePortal/1.0"
         protocol_version = "HTTP/1.1"
@@ -20,6 +41,8 @@ def _handler(portal: SamplePortal, latency: float = 0.0) -> type[BaseHTTPRequest
             if latency:
                 time.sleep(latency)  # a far-away portal, for benchmarks
             parts = urlsplit(self.path)
+            if (hold := home_delay(parts.path)):
+                time.sleep(hold)  # planted slow_home: the 站点无法访问 veto's trigger
             target = parts.path + (f"?{parts.query}" if parts.query else "")
             page = portal.get(target, form)
             if page is None and parts.path.endswith("/"):
@@ -34,7 +57,10 @@ def _handler(portal: SamplePortal, latency: float = 0.0) -> type[BaseHTTPRequest
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             if not head_only:
-                self.wfile.write(body)
+                try:
+                    self.wfile.write(body)
+                except (BrokenPipeError, ConnectionResetError):  # a client that gave up (a monitor's timeout)
+                    self.close_connection = True
 
         def do_GET(self) -> None:  # noqa: N802
             self._send(head_only=False)
