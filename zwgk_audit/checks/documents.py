@@ -214,8 +214,13 @@ def interpretation_linked(snapshot, params, ctx) -> list[Finding]:
                                     "无法判断哪些文件需要解读", **page_evidence(snapshot, docs["url"].iloc[0]))]
         docs = numbered
     if docs.empty:
-        why = (f"“政策文件”类栏目中的{len(aside)}件均为转载文件，未发现本机关需要解读的政策文件" if _reposts(aside)
-               else "未发现需要解读的政策文件（有文号的政策文件）")
+        from ..site.ownership import REPOST
+
+        reposted = sum(1 for f in aside if f.status == NA and f.message.startswith(REPOST))
+        other_time = len(aside) - reposted  # documents dated outside this rule's time in force (_in_force)
+        why = ("未发现需要解读的政策文件（有文号的政策文件）" if not aside else
+               f"“政策文件”类栏目中的{reposted}件均为转载文件，未发现本机关需要解读的政策文件" if not other_time else
+               f"“政策文件”类栏目中{reposted}件为转载文件、{other_time}件成文于本项规定施行期之外，未发现本项需评判的政策文件")
         return aside + [Finding("政策文件", NA, expected=expected, message=why)]
     interps = _in_columns(snapshot, params["interpretation_columns"])
     interps = pd.concat([interps, arts[arts["title"].fillna("").str.contains("解读")]]).drop_duplicates("url")

@@ -235,21 +235,22 @@ def site_evidence(snapshot) -> list[Evidence]:
         return _commonest(own[column]) if column in own.columns else None
 
     out: list[Evidence] = []
-    if (name := first("site_name")):
-        out.append(Evidence("网站名称", name, *read_name(name)))
     title = home["title"] if home is not None and isinstance(home["title"], str) else None
-    if title:
-        parts = [p for p in TITLE_SPLIT.split(title) if CHINESE.search(p or "")]
-        read = [(p, *read_name(p)) for p in parts]
-        best = next((r for r in read if r[1]), None) or next((r for r in read if r[2]), None)
-        if best:
-            out.append(Evidence("首页标题", best[0], best[1], best[2]))
-    if (name := first("host")):
-        kind, levels = read_name(name)
-        if GOVERNMENT_OFFICE.search(SITE_SUFFIX.sub("", name)):
-            kind = "人民政府"  # a 人民政府办公室 hosts its government's portal (条例第三条: the 主管部门)
-        out.append(Evidence("页脚主办单位", name, kind, levels))
+    for source, text in (("网站名称", first("site_name")), ("首页标题", title), ("页脚主办单位", first("host"))):
+        if text and (best := _best_part(text)):
+            name, kind, levels = best
+            if source == "页脚主办单位" and GOVERNMENT_OFFICE.search(SITE_SUFFIX.sub("", name)):
+                kind = "人民政府"  # a 人民政府办公室 hosts its government's portal (条例第三条: the 主管部门)
+            out.append(Evidence(source, name, kind, levels))
     return out
+
+
+def _best_part(text: str) -> tuple[str, str | None, tuple[str, ...]] | None:
+    """The part of a title or name ("首页 - 某县人民政府", "某厅某处-某平台网站") that names a body, else one that
+    names a place, else the whole text."""
+    parts = [p for p in TITLE_SPLIT.split(text) if p and CHINESE.search(p)] or [text]
+    read = [(p, *read_name(p)) for p in parts]
+    return next((r for r in read if r[1]), None) or next((r for r in read if r[2]), None) or (text.strip(), None, ())
 
 
 def agency_profile(snapshot=None, kind: str | None = None, level: str | None = None) -> AgencyProfile:
