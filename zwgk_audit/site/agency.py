@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-KINDS = ("人民政府", "部门", "其他")
-LEVELS = ("国家", "省", "设区的市", "县", "乡镇")
+from ..checklist import AGENCY_KINDS as KINDS, LEVELS  # the checklist's own values: one list of each
+
 LEVEL_LABELS = {"国家": "国家级", "省": "省级", "设区的市": "设区的市级", "县": "县级", "乡镇": "乡（镇）"}
 
 # what evaluators write in a batch CSV or on the command line
