@@ -109,3 +109,17 @@ REPOSTS = {
     "sichuan-edu": {"/scedu/c101518/2021/1/8/1b22995493c842b8be19bac123fdfedd.html"},  # 教育部关于印发…（教督〔2020〕5号）
     "pingdingshan-edu": set(),
 }
+
+# whose site it is (条例第四十九条 / 第二十一条 depend on it), as the pages name their owner — read by hand:
+# (kind the pages state, levels the pages state, what says so). daozhen's pages call themselves only
+# "道真县人力资源网" (<title>, 主办：道真县人力资源网 on all 230 pages; a second <title>道真人社局</title> later in the
+# home page's head is not the page's title): a website's name, not a body's — the kind is not stated, the place is a 县
+# (the owner is 道真仡佬族苗族自治县人力资源和社会保障局, a 部门, which no page names in full). pingdingshan-edu's copy
+# says 岚皋县教育体育局 everywhere (SiteName on 405 pages, 主办单位：岚皋县教育体育局 on 367, <title>[…]-岚皋县教育体育局):
+# a 部门 of a 县 as printed (the copy's place names were rewritten: 地址：岚皋县市新城区). sichuan-edu's SiteName and footer
+# say 主办：四川省教育厅科学技术处 (a division of the 省教育厅, a 部门 of the 省).
+AGENCY = {
+    "daozhen-hrss": (None, ("县",)),
+    "pingdingshan-edu": ("部门", ("县",)),
+    "sichuan-edu": ("部门", ("省",)),
+}

@@ -49,6 +49,8 @@ def test_clean_control_fails_only_what_the_dialect_declares(clean, checklist):
     assert_matches_manifest(a, portal.manifest)
     assert not a.incomplete, a.incomplete
     f = a.findings
+    # items of another time's rule (the 2008 条例) or for other bodies (第二十一条, 人民政府 only) say so and judge nothing
+    f = f[~f["message"].str.startswith(("规定尚未施行", "规定已不适用", "本项适用于"))]
     for check in CORE:
         st = f[f["check"] == check]["status"]
         assert (st == "pass").sum() >= 1 and not st.isin(["unverified", "not_applicable"]).any(), (check, st.tolist())

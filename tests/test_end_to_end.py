@@ -97,7 +97,10 @@ def test_unreachable_portal_is_unverified_with_zero_coverage(checklist, tmp_path
     snap = crawl(f"http://127.0.0.1:{port}/", out=tmp_path, rate=0, retries=0, connect_timeout=1)
     assert snap.pages["kind"].eq("error").all()
     a = audit(snap, checklist, as_of=AS_OF)
-    assert set(a.findings["status"]) == {"unverified"}
+    f = a.findings
+    assert set(f["status"]) == {"unverified", "not_applicable"}
+    # only the rules not in force on the audit day (the 2008 条例's items) are not applicable, site or no site
+    assert f.loc[f["status"] == "not_applicable", "message"].str.startswith("规定已不适用").all()
     assert a.score.score is None and a.score.coverage == 0.0
 
 

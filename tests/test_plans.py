@@ -1,6 +1,7 @@
 """Plans → clauses → checklists, on the five seeds and on each numbering and attribution form."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -137,8 +138,13 @@ def test_derived_merges_with_baseline_stricter_limit_wins():
     base = load_checklist(ROOT / "checklists" / "baseline.yaml")
     merged = derive_checklist(parse_plan(seed_text("000")), base, plan_id="s000")
     timely = [i for i in merged.items if i.check == "publication_timeliness"]
-    assert len(timely) == 1 and timely[0].params["max_working_days"] == 3
+    # the 2019 rule (B-TIME-01) and the 2008 条例's (B-2008-03, until 2019-05-14) stay two items, each judging the
+    # documents of its time; the plan states no dates, so its stricter limit binds in both
+    assert [i.id for i in timely] == ["B-TIME-01", "B-2008-03"]
+    assert [i.params["max_working_days"] for i in timely] == [3, 3]
     assert "第二十六条" in timely[0].basis.clause and "9." in timely[0].basis.clause
+    assert "第十八条" in timely[1].basis.clause and "9." in timely[1].basis.clause
+    assert timely[0].effective_from == dt.date(2019, 5, 15) and timely[1].effective_until == dt.date(2019, 5, 14)
 
 
 @pytest.mark.parametrize("key", sorted(SEED_CHECKLISTS))
@@ -251,10 +257,13 @@ def test_the_readme_workflow_derive_then_audit_with_baseline_and_plan(tmp_path, 
     checklist = load_checklists([str(ROOT / "checklists" / "baseline.yaml"), str(my)])
     assert checklist.year == 2018  # the plan's year (三元区安监局2018年政务公开工作方案), not today's
     timely = [i for i in checklist.items if i.check == "publication_timeliness"]
-    assert len(timely) == 1 and timely[0].params["max_working_days"] == 3  # the plan's 3 days beat the 20
+    # the plan's 3 days beat the 20, in the 2019 rule's item and in the 2008 rule's (each judges its own time)
+    assert [i.params["max_working_days"] for i in timely] == [3, 3]
     assert "第二十六条" in timely[0].basis.clause and "9." in timely[0].basis.clause and "较严格" in timely[0].basis.note
-    a = audit(clean_snapshot, checklist, as_of=AS_OF)  # judged once, scored once
-    assert a.findings[a.findings["check"] == "publication_timeliness"]["item_id"].nunique() == 1
+    a = audit(clean_snapshot, checklist, as_of=AS_OF)  # judged once, scored once: by the rule of the document's date
+    f = a.findings[a.findings["check"] == "publication_timeliness"]
+    judged = f[f["status"] != "not_applicable"]
+    assert len(judged) and not judged["subject"].duplicated().any()
     # the same files given twice, or the baseline twice, merge to the same checklist
     again = load_checklists([str(ROOT / "checklists" / "baseline.yaml"), str(my), str(my)])
     assert [i.id for i in again.items] == [i.id for i in checklist.items]

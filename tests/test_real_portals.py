@@ -133,10 +133,12 @@ def test_policy_document_checks_judge_the_real_policy_columns(portal):
     """行政规范性文件 / 政策法规 / 部门文件 are policy columns: the document checks never say 不适用."""
     name, _base, _snap, a, _paths = portal
     judged = 0
-    for item in ("B-TIME-01", "B-INTP-01", "B-QUAL-01"):
-        mine = a.findings[a.findings["item_id"] == item]
+    # B-TIME-01 (条例2019) and B-2008-03 (条例2008) judge the documents of their own time: together, one rule
+    for items in (("B-TIME-01", "B-2008-03"), ("B-INTP-01",), ("B-QUAL-01",)):
+        mine = a.findings[a.findings["item_id"].isin(items)]
         na = mine[mine["status"] == "not_applicable"]
-        assert na["message"].str.contains("转载文件").all(), (item, na["message"].tolist())  # only reposts set aside
+        # only reposts, and documents dated outside a rule's time in force, are set aside
+        assert na["message"].str.contains("转载文件|规定尚未施行|规定已不适用|施行期之外").all(), (items, na["message"].tolist())
         judged += int((mine["status"] != "not_applicable").sum())
     # sichuan's policy column (c101518) holds only 教育部 and 四川省人民政府办公厅 documents in this copy (titles and
     # 落款 read by hand): every one is set aside, each with its reason
@@ -150,7 +152,12 @@ def test_reposted_documents_are_set_aside_and_own_ones_judged(portal):
     name, base, _snap, a, _paths = portal
     labels = [label for f in sorted((ROOT / "tests" / "fixtures" / "article_labels").glob("*.yaml"))
               for label in yaml.safe_load(f.read_text(encoding="utf-8")) if label["portal"] == name]
-    timely = a.findings[a.findings["item_id"] == "B-TIME-01"].set_index("subject")
+    f = a.findings[a.findings["item_id"].isin(["B-TIME-01", "B-2008-03"])]
+    # each document's finding from the rule in force on its date (条例2019 from 2019-05-15, 条例2008 before)
+    timely = f[~f["message"].str.startswith(("规定尚未施行", "规定已不适用"))].set_index("subject")
+    twice = timely.index.duplicated(keep=False)  # a repost is set aside by both, before its date is asked
+    assert timely.loc[twice, "message"].str.startswith("转载文件").all()
+    timely = timely[~timely.index.duplicated()]
     for label in labels:
         url = base + label["path"]
         if url not in timely.index or label.get("own") is None:
@@ -198,3 +205,15 @@ def test_document_fields_in_the_snapshot_are_the_hand_read_ones(portal):
             assert row["field_sources"]["document_date"] == label["document_date_source"], label["path"]
         checked += 1
     assert checked >= 10, f"only {checked} labelled documents reached by the crawl of {name}"
+
+
+def test_agency_kind_and_level_are_what_the_pages_say(portal):
+    """The kind and level read from the site's own name are the ones read by hand; a kind no page states stays
+    unknown, and the annual report's deadline then never rests on a guess."""
+    name, _base, _snap, a, paths = portal
+    kind, levels = facts.AGENCY[name]
+    assert (a.agency.kind, a.agency.levels) == (kind, levels)
+    profile = json.loads(paths["score"].read_text(encoding="utf-8"))["agency_profile"]
+    assert profile["kind"] == kind and profile["description"] == a.agency.describe()
+    report = a.findings[a.findings["item_id"] == "B-PLAT-08"].iloc[0]
+    assert ("机关类型未能确定" if kind is None else f"推断为{kind}") in report["message"]

@@ -18,7 +18,8 @@ import pandas as pd
 
 from . import rectify
 from .checklist import Checklist
-from .checks import STATUS_LABELS, Context, Finding, registry
+from .checks import NA, STATUS_LABELS, Context, Finding, registry
+from .checks.base import RuleWindow
 from .scoring import Score, score
 from .selection import Selection
 from .snapshot import Snapshot
@@ -28,15 +29,27 @@ FINDING_COLUMNS = ["item_id", "item_title", "check", "category", "subject", "sta
 
 
 def run_checks(snapshot: Snapshot, checklist: Checklist, as_of: dt.date, quality=None,
-               manual_results: dict | None = None, selection: Selection | None = None,
-               monitoring=None) -> pd.DataFrame:
-    ctx = Context(as_of=as_of, quality=quality, selection=selection, monitoring=monitoring)
+               manual_results: dict | None = None, selection: Selection | None = None, monitoring=None,
+               agency=None) -> pd.DataFrame:
+    """Every item's findings. ``agency`` (site/agency.py) defaults to the checklist's stated kind and level, the
+    rest read from the site. An item judges only bodies it binds (``applies_to``) and only under its rule's time in
+    force (``effective_from`` / ``effective_until``): a column or site check by the audit day, a document check per
+    document by its own date (the check asks ``Context.rule_for``). ``selection`` narrows the documents judged
+    (assessment period, sample); ``monitoring`` holds days of home-page probes."""
+    if agency is None:
+        from .site.agency import agency_profile
+
+        agency = agency_profile(snapshot, checklist.agency_kind, checklist.level)
     rows = []
     for item in checklist.items:
         spec = registry[item.check]
+        ctx = Context(as_of=as_of, quality=quality, selection=selection, monitoring=monitoring, agency=agency,
+                      rule=rule_window(item))
         recorded = (manual_results or {}).get(item.id)
         try:
-            if recorded is not None:
+            if (outside := _outside_rule(item, spec, ctx)) is not None:
+                results = [outside]
+            elif recorded is not None:
                 who = f"（评估人员：{recorded.evaluator}）" if recorded.evaluator else ""
                 results = [Finding("人工核查", recorded.status, measured=f"人工记录{who}", evidence_url=recorded.evidence,
                                    message=recorded.note or "评估人员记录")]
@@ -45,7 +58,12 @@ def run_checks(snapshot: Snapshot, checklist: Checklist, as_of: dt.date, quality
         except Exception as exc:  # a check bug must not pass silently nor stop the other items
             results = [Finding(item.title, "unverified", message=f"检查程序出错，无法判断：{type(exc).__name__}: {exc}")]
         basis = item.basis.clause + (f"：{item.basis.text}" if item.basis.text else "")
+        inferred = item.applies_to is not None and not (agency.kind_explicit and agency.level_from == "评估人员指定")
         for f in results:
+            told = (agency.kind_text(), agency.level_text()) if inferred else ()
+            extra = [n for n in (ctx.notes.get(f.subject), *told) if n and n not in f.message]
+            if extra:
+                f.message = "；".join([f.message, *extra]) if f.message else "；".join(extra)
             rows.append({
                 "item_id": item.id, "item_title": item.title, "check": item.check, "category": item.category,
                 "subject": f.subject, "status": f.status, "measured": f.measured, "expected": f.expected,
@@ -54,6 +72,28 @@ def run_checks(snapshot: Snapshot, checklist: Checklist, as_of: dt.date, quality
                 "message": f.message,
             })
     return pd.DataFrame(rows, columns=FINDING_COLUMNS)
+
+
+def rule_window(item) -> RuleWindow | None:
+    """When the item's rule is in force (None: it states no dates)."""
+    if not item.dated:
+        return None
+    return RuleWindow(item.effective_from, item.effective_until, item.basis.clause, item.superseded_by)
+
+
+def _outside_rule(item, spec, ctx: Context) -> Finding | None:
+    """The one finding for an item that binds neither this agency (``applies_to``) nor, on the audit day, anyone:
+    a rule not yet in force judges nothing; a rule no longer in force still judges the documents dated in its time
+    (checks that date their subjects), nothing else."""
+    rule = ctx.rule
+    why = rule.why_not(ctx.as_of, "评估日") if rule is not None else None
+    if why and (spec.dated != "subject" or (rule.effective_from is not None and ctx.as_of < rule.effective_from)):
+        return Finding(item.title, NA, message=why)
+    if item.applies_to is not None and ctx.agency is not None:
+        ruled = ctx.agency.applies(item.applies_to.agency_kind, item.applies_to.level, item.applies_to.note)
+        if ruled is not None:
+            return Finding(item.title, ruled[0], message=ruled[1])
+    return None
 
 
 class Audit:
@@ -80,9 +120,12 @@ class Audit:
 
             manual_results = load_manual_results(manual_results, {i.id for i in checklist.items})
         self.manual_results = manual_results or {}
+        from .site.agency import agency_profile
+
+        self.agency = agency_profile(snapshot, checklist.agency_kind, checklist.level)  # stated, else read from the site
         self.selection = selection or Selection()
         self.findings = run_checks(snapshot, checklist, self.as_of, self.quality, self.manual_results, self.selection,
-                                   monitoring)
+                                   monitoring, self.agency)
         self.score: Score = score(self.findings, checklist)
         self.incomplete: list[str] = incompleteness(snapshot)
         self.unjudged: list[str] = [
@@ -147,7 +190,7 @@ class Audit:
             "checklist": self.checklist.id, "agency": self.checklist.agency, "url": self.snapshot.start_url,
             "as_of": self.as_of.isoformat(), "complete": self.complete,
             "completeness": "完整" if self.complete else "评估不完整", "incomplete_reasons": self.incomplete,
-            "unjudged_items": self.unjudged, "reposts_set_aside": self.reposts,
+            "unjudged_items": self.unjudged, "reposts_set_aside": self.reposts, "agency_profile": self.agency.to_json(),
             "selection": self.selection.describe(self.snapshot.articles),
             "column_map": self.snapshot.column_map, **self.score.to_json(),
             "monitoring": self.monitoring.describe() if self.monitoring is not None else None,

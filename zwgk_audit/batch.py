@@ -1,7 +1,9 @@
 """Audit many agencies: resumable, isolated failures, polite per host, ranked; threads or a Dask cluster.
 
-* Input CSV: ``agency, url`` required; ``checklist, region, level, share, scope, monitoring`` optional
-  (``monitoring``: a ``zwgk-audit monitor`` folder for 站点无法访问 / 首页不更新). Bad rows
+* Input CSV: ``agency, url`` required; ``checklist, region, level, kind, share, scope, monitoring`` optional. ``level``
+  (省 / 设区的市 / 县 / 乡镇, or 市级, 区县 …) and ``kind`` (人民政府 / 部门 / 其他) are the agency's, stated: they
+  decide the rules that depend on them (条例第四十九条, 第二十一条) instead of the site's name; ``monitoring`` is a
+  ``zwgk-audit monitor`` folder for 站点无法访问 / 首页不更新. Bad rows
   are reported with their line numbers and skipped.
 * Each agency is audited into a temporary folder that is renamed into
   ``OUT/agencies/<slug>/`` only when complete (``os.replace``: atomic), then a line is
@@ -62,6 +64,7 @@ class AgencyRow:
     share: float | None = None
     scope: str = ""  # a path prefix on a shared (集约化) portal: https://www.example.gov.cn/bm/yjj/
     monitoring: str = ""  # a `zwgk-audit monitor` folder or its probes.csv (relative: to the agencies CSV's folder)
+    kind: str = ""  # 机关类型 人民政府 / 部门 / 其他 (blank: read from the site's name)
 
     @property
     def slug(self) -> str:
@@ -103,10 +106,16 @@ def read_agencies(path: str | Path) -> tuple[list[AgencyRow], list[str]]:
             if monitoring and not Path(monitoring).exists():
                 problems.append(f"{path}:{n}: monitoring {rec['monitoring']!r} not found (looked at {monitoring})")
                 continue
+            from .site.agency import normalize_kind, normalize_level
+
+            try:
+                level, kind = normalize_level(rec.get("level")) or "", normalize_kind(rec.get("kind")) or ""
+            except ValueError as exc:
+                problems.append(f"{path}:{n}: {exc}")
+                continue
             seen.add(url)
             rows.append(AgencyRow(n, agency, url, (rec.get("checklist") or "").strip(), (rec.get("region") or "").strip(),
-                                  (rec.get("level") or "").strip(), share, (rec.get("scope") or "").strip(),
-                                  monitoring))
+                                  level, share, (rec.get("scope") or "").strip(), monitoring, kind))
     return rows, problems
 
 
@@ -125,12 +134,15 @@ def audit_agency(row: AgencyRow, out: str, checklists: list[str], crawl_options:
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     result: dict[str, Any] = {"agency": row.agency, "url": row.url, "slug": row.slug, "region": row.region,
-                              "level": row.level, "line": row.line}
+                              "level": row.level, "kind": row.kind, "line": row.line}
     try:
         names = [row.checklist] if row.checklist else list(checklists)
         checklist = _checklist(tuple(names))
         if row.share is not None:
             checklist = checklist.model_copy(update={"appraisal_share": row.share})
+        if row.kind or row.level:  # stated in the CSV: wins over the checklist's and the site's name
+            checklist = checklist.model_copy(update={k: v for k, v in (("agency_kind", row.kind), ("level", row.level))
+                                                     if v})
         started = time.monotonic()
         snap = crawl(row.url, out=tmp, **({**crawl_options, "scope": row.scope} if row.scope else crawl_options))
         crawled = time.monotonic()
@@ -149,7 +161,7 @@ def audit_agency(row: AgencyRow, out: str, checklists: list[str], crawl_options:
         result.update(status=status, reason=reason or "；".join(a.incomplete), complete=a.complete,
                       incomplete_reasons=a.incomplete, score=s.score, coverage=s.coverage,
                       appraisal_points=s.appraisal_points, appraisal_share=s.appraisal_share,
-                      failed_items=len(s.failed), pages=int(len(snap.pages)),
+                      failed_items=len(s.failed), pages=int(len(snap.pages)), agency_profile=a.agency.to_json(),
                       categories={c["title"]: c["score"] for c in s.categories})
     except Exception as exc:  # one hostile agency never stops the batch
         result.update(status="error", reason=f"{type(exc).__name__}: {exc}", score=None, coverage=0.0,

@@ -13,9 +13,17 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-__all__ = ["Basis", "Category", "Item", "Checklist", "ChecklistError", "load_checklist"]
+__all__ = ["Basis", "Category", "Item", "Checklist", "ChecklistError", "load_checklist", "AppliesTo", "AGENCY_KINDS",
+           "LEVELS"]
+
+# 机关类型 and 层级: what the 条例 distinguishes (第四十九条 年报期限, 第二十一条 重点领域). 国家 is the level of a
+# 国务院部门 (a national body's site is audited too); 乡镇 includes 街道 (a 街道办事处 is kind 其他).
+AgencyKind = Literal["人民政府", "部门", "其他"]
+Level = Literal["国家", "省", "设区的市", "县", "乡镇"]
+AGENCY_KINDS: tuple[str, ...] = ("人民政府", "部门", "其他")
+LEVELS: tuple[str, ...] = ("国家", "省", "设区的市", "县", "乡镇")
 
 
 class ChecklistError(ValueError):
@@ -53,6 +61,14 @@ class Category(_Model):
     weight: float = Field(gt=0)
 
 
+class AppliesTo(_Model):
+    """Which bodies an item binds (条例第二十一条: 设区的市级、县级 and 乡（镇）人民政府); others get ``not_applicable``."""
+
+    agency_kind: list[AgencyKind] | None = Field(None, min_length=1)
+    level: list[Level] | None = Field(None, min_length=1)
+    note: str | None = Field(None, description="why the item binds only these (shown when it does not apply)")
+
+
 class Item(_Model):
     id: str = Field(min_length=1)
     title: str = Field(min_length=1)
@@ -70,12 +86,30 @@ class Item(_Model):
     bonus: bool = False
     service: bool = False
     rectify_days: int | None = Field(None, ge=1, description="整改时限 in working days for this item (default 20)")
+    # the rule's time in force: a document is judged by the rule in force on its 成文日期, an annual report on its
+    # due day, a column or the site on the audit day (audit.run_checks, checks.base.Context.rule_for)
+    effective_from: dt.date | None = Field(None, description="the rule applies from this day (施行日期)")
+    effective_until: dt.date | None = Field(None, description="the rule applies up to and including this day")
+    superseded_by: str | None = Field(None, description="the item that judges after effective_until (cited then)")
+    applies_to: AppliesTo | None = None
+
+    @model_validator(mode="after")
+    def _window(self) -> "Item":
+        if self.effective_from and self.effective_until and self.effective_until < self.effective_from:
+            raise ValueError(f"effective_until {self.effective_until} is before effective_from {self.effective_from}")
+        return self
+
+    @property
+    def dated(self) -> bool:
+        return self.effective_from is not None or self.effective_until is not None
 
 
 class Checklist(_Model):
     id: str = Field(min_length=1)
     title: str = Field(min_length=1)
     agency: str | None = None
+    agency_kind: AgencyKind | None = Field(None, description="机关类型; absent: read from the site's name (site/agency.py)")
+    level: Level | None = Field(None, description="层级; absent: read from the site's name")
     year: int | None = None
     source_plan: str | None = None
     appraisal_share: float | None = Field(
@@ -122,6 +156,8 @@ class Checklist(_Model):
             id="+".join(dict.fromkeys(cl.id for cl in lists)),
             title=" + ".join(dict.fromkeys(cl.title for cl in lists)),
             agency=first_with("agency"),
+            agency_kind=first_with("agency_kind"),
+            level=first_with("level"),
             year=first_with("year"),
             source_plan=first_with("source_plan"),
             appraisal_share=share,
@@ -198,6 +234,8 @@ def _semantic_problems(cl: Checklist) -> list[tuple[tuple, str]]:
         seen.add(it.id)
         if it.category not in cat_ids:
             problems.append((("items", i, "category"), f"unknown category {it.category!r}; declared: {cat_ids}"))
+        if it.superseded_by is not None and it.superseded_by not in {x.id for x in cl.items}:
+            problems.append((("items", i, "superseded_by"), f"no item {it.superseded_by!r} in this checklist"))
         spec = registry.get(it.check)
         if spec is None:
             problems.append((("items", i, "check"), f"unknown check type {it.check!r}; known: {sorted(registry)}"))
@@ -278,7 +316,7 @@ STRICTER = {"max_working_days": min, "within_days": min, "max_age_days": min, "m
 
 def subject_of(item: "Item") -> tuple:
     """What an item checks, ignoring how strictly (its check's defaults filled in): two items with one subject
-    are one requirement."""
+    are one requirement — when they also bind the same bodies over the same time (:func:`same_scope`)."""
     from .checks import registry  # local import: checks import this module's models
 
     spec = registry.get(item.check)
@@ -290,11 +328,25 @@ def subject_of(item: "Item") -> tuple:
     return (item.check, None)
 
 
+def same_scope(a: "Item", b: "Item") -> bool:
+    """Two items bind the same time and the same bodies: the same dates in force (B-TIME-01 from 2019-05-15 and the
+    2008 rule's B-2008-03 until 2019-05-14 are two items) and the same ``applies_to`` (or none on one side)."""
+    window = lambda it: (it.effective_from, it.effective_until)  # noqa: E731
+    return window(a) == window(b) and _same_bodies(a, b)
+
+
+def _same_bodies(a: "Item", b: "Item") -> bool:
+    return a.applies_to == b.applies_to or a.applies_to is None or b.applies_to is None
+
+
 def merge_items(items: list[tuple[str, "Item"]]) -> list["Item"]:
-    """The merge rule (see :meth:`Checklist.merge`) over (checklist id, item) pairs, in order."""
+    """The merge rule (see :meth:`Checklist.merge`) over (checklist id, item) pairs, in order.
+
+    Items asking one check of one subject fold when they bind the same time (:func:`same_scope`). An item that
+    states no dates binds at all times: when dated twins exist (the 2019 rule and the 2008 rule's), it folds into
+    every one of them, so each document is still judged once, by the rule of its date, with the stricter limit."""
     by_id: dict[str, tuple[str, Item]] = {}
-    by_subject: dict[tuple, str] = {}
-    out: dict[str, Item] = {}
+    unique: list[tuple[str, Item]] = []
     for origin, item in items:
         if item.id in by_id:
             if by_id[item.id][1] == item:
@@ -302,14 +354,35 @@ def merge_items(items: list[tuple[str, "Item"]]) -> list["Item"]:
             raise ChecklistError(origin, [(None, f"items.{item.id}",
                                            f"item id also used in checklist {by_id[item.id][0]!r} with other content")])
         by_id[item.id] = (origin, item)
-        subject = subject_of(item)
-        twin_id = by_subject.get(subject) if item.check != "manual" else None
-        if twin_id is None:
-            if item.check != "manual":
-                by_subject[subject] = item.id
+        unique.append((origin, item))
+    dated: dict[tuple, list[Item]] = {}
+    for _origin, item in unique:
+        if item.check != "manual" and item.dated:
+            dated.setdefault(subject_of(item), []).append(item)
+    by_subject: dict[tuple, list[str]] = {}
+    undated: dict[tuple, list[Item]] = {}  # undated items folded into every dated twin, earlier or later
+    out: dict[str, Item] = {}
+    for _origin, item in unique:
+        if item.check == "manual":
             out[item.id] = item
             continue
-        out[twin_id] = _fold(out[twin_id], item)
+        subject = subject_of(item)
+        if not item.dated and any(_same_bodies(d, item) for d in dated.get(subject, [])):
+            undated.setdefault(subject, []).append(item)
+            for twin in by_subject.get(subject, []):
+                if _same_bodies(out[twin], item):
+                    out[twin] = _fold(out[twin], item)
+            continue
+        twin_id = next((t for t in by_subject.get(subject, []) if same_scope(out[t], item)), None)
+        if twin_id is not None:
+            out[twin_id] = _fold(out[twin_id], item)
+            continue
+        merged = item
+        for earlier in undated.get(subject, []):
+            if _same_bodies(merged, earlier):
+                merged = _fold(merged, earlier)
+        by_subject.setdefault(subject, []).append(item.id)
+        out[item.id] = merged
     return list(out.values())
 
 
@@ -336,4 +409,5 @@ def _fold(first: "Item", other: "Item") -> "Item":
         "responsible_unit": "、".join(units) or None,
         "deadline": min((d for d in (first.deadline, other.deadline) if d), default=None),
         "veto": first.veto or other.veto,
+        "applies_to": first.applies_to or other.applies_to,  # one side states none: the other's bodies
     })

@@ -14,6 +14,8 @@ DEMO_CHECKLISTS = ["baseline.yaml", "panjin-sfj-2019.yaml"]
 def _print_summary(audit, paths: dict) -> None:
     s = audit.score
     print(f"评估对象 {audit.snapshot.start_url}  清单 {audit.checklist.id}")
+    if getattr(audit, "agency", None) is not None:
+        print(f"机关类型与层级 agency: {audit.agency.describe()}")
     print(f"总分 score: {'未测' if s.score is None else f'{s.score:.1f}'} / 100   测量覆盖率 coverage: {s.coverage:.0%}")
     if not audit.complete:
         print(f"评估不完整 incomplete audit：{'；'.join(audit.incomplete)}")
@@ -71,6 +73,9 @@ def cmd_audit(args) -> int:
 
     checklist = load_checklists(args.checklist)
     Selection.parse(args.period, args.sample, args.sample_seed)  # a bad --period fails before the crawl, not after
+    if args.agency_kind or args.level:  # stated by the evaluator: wins over the checklist's and the site's name
+        checklist = checklist.model_copy(update={k: v for k, v in (("agency_kind", args.agency_kind),
+                                                                   ("level", args.level)) if v})
     out = Path(args.out)
     if args.target.startswith(("http://", "https://")):
         if not (args.contact or os.environ.get("ZWGK_AUDIT_CONTACT")):
@@ -184,6 +189,24 @@ def cmd_derive(args) -> int:
     if plan.appraisal_share is None:
         print(f"注意：计划未写明考核分值权重，appraisal_share 取默认值 {derived.appraisal_share:g}")
     return 0
+
+
+def _agency_kind(value: str) -> str:
+    from .site.agency import normalize_kind
+
+    try:
+        return normalize_kind(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _level(value: str) -> str:
+    from .site.agency import normalize_level
+
+    try:
+        return normalize_level(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _nameserver(value: str | None) -> tuple[tuple[str, ...], int]:
@@ -307,6 +330,10 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--sample", type=int, metavar="N", help="judge a seeded random N documents per column (large portals)")
     a.add_argument("--sample-seed", type=int, default=0, help="seed of --sample (default 0): the same seed re-draws "
                    "the same documents")
+    a.add_argument("--agency-kind", type=_agency_kind, metavar="KIND",
+                   help="机关类型 人民政府 | 部门 | 其他 (default: read from the site's name, and said so)")
+    a.add_argument("--level", type=_level, metavar="LEVEL",
+                   help="层级 国家 | 省 | 设区的市 | 县 | 乡镇 (市级, 区县 … accepted; default: read from the site's name)")
     a.add_argument("--manual", help="evaluator's results for manual items (YAML or CSV, see zwgk_audit.manual)")
     a.add_argument("--monitoring", metavar="DIR",
                    help="a folder written by `zwgk-audit monitor` (or its probes.csv): judges 站点无法访问 and "
@@ -327,9 +354,9 @@ def build_parser() -> argparse.ArgumentParser:
     dv.set_defaults(func=cmd_derive)
 
     b = sub.add_parser("batch", help="audit many agencies from a CSV: resumable, ranked, threads or Dask",
-                       description="批量评估：CSV 含 agency,url（可选 checklist,region,level,share）。每个部门原子写入 "
+                       description="批量评估：CSV 含 agency,url（可选 checklist,region,level,kind,share,scope）。每个部门原子写入 "
                                    "OUT/agencies/<slug>/，中断后重跑同一命令会跳过已完成部门；输出 ranking.csv/.xlsx 和 summary.html。")
-    b.add_argument("agencies", help="CSV with columns agency,url[,checklist,region,level,share]")
+    b.add_argument("agencies", help="CSV with columns agency,url[,checklist,region,level,kind,share,scope]")
     b.add_argument("-o", "--out", required=True)
     b.add_argument("-c", "--checklist", action="append", help="default checklist(s) (default: baseline.yaml)")
     b.add_argument("--workers", type=int,

@@ -36,7 +36,9 @@ def _documents(snapshot, columns: list[str], expected: str, ctx) -> tuple[pd.Dat
                                     message=f"评估期内无此类文件（{ctx.selection.describe(docs)}）")]
         docs = chosen
     if not docs.empty:
-        return _own(snapshot, docs, expected)
+        docs, aside = _own(snapshot, docs, expected)
+        docs, other_rule = _in_force(snapshot, docs, expected, ctx)
+        return docs, aside + other_rule
     if len(wanted.found):
         names = "、".join(f"“{p}”" for p in wanted.found["path"][:5])
         cut = "（抓取达到页面上限）" if snapshot.truncated else ""
@@ -63,6 +65,26 @@ def _own(snapshot, docs: pd.DataFrame, expected: str) -> tuple[pd.DataFrame, lis
         if own is False:
             aside.append(Finding(d["url"], NA, expected=expected, message=f"{why}，不作为本机关文件评判",
                                  **page_evidence(snapshot, d["url"])))
+        else:
+            keep.append(idx)
+    return docs.loc[keep], aside
+
+
+def _in_force(snapshot, docs: pd.DataFrame, expected: str, ctx) -> tuple[pd.DataFrame, list[Finding]]:
+    """The documents the item's rule governed, by the rule in force on each one's 成文日期 (its 发布日期 when it
+    shows none, saying so; the audit day when it shows neither), and one not_applicable finding per other one."""
+    if ctx is None or ctx.rule is None:
+        return docs, []
+    keep, aside = [], []
+    for idx, d in docs.iterrows():
+        if not _blank(d["document_date"]):
+            why = ctx.rule_for(d["document_date"], "文件成文日期", d["url"])
+        elif not _blank(d["publish_date"]):
+            why = ctx.rule_for(d["publish_date"], "文件发布日期", d["url"], note="文件未标注成文日期，按发布日期确定适用的规定")
+        else:
+            why = ctx.rule_for(None, "", d["url"])
+        if why:
+            aside.append(Finding(d["url"], NA, expected=expected, message=why, **page_evidence(snapshot, d["url"])))
         else:
             keep.append(idx)
     return docs.loc[keep], aside
@@ -110,6 +132,7 @@ def _blank(v) -> bool:
     remediation="自成文之日起在规定的工作日时限内公开文件，并准确标注成文日期和发布日期。",
     params={"max_working_days": 20, "columns": ["政策文件"]},
     types={"max_working_days": int, "columns": list},
+    dated="subject",
 )
 def publication_timeliness(snapshot, params, ctx) -> list[Finding]:
     """发布日期 − 成文日期 ≤ ``max_working_days`` 工作日 (official holidays and 调休 counted)."""
@@ -174,6 +197,7 @@ def publication_timeliness(snapshot, params, ctx) -> list[Finding]:
             "within_days": None, "require_doc_no": True},
     types={"document_columns": list, "interpretation_columns": list, "mutual": bool,
            "within_days": (int, type(None)), "require_doc_no": bool},
+    dated="subject",
 )
 def interpretation_linked(snapshot, params, ctx) -> list[Finding]:
     """Each policy document has a 解读; with ``mutual`` the two link each other; with ``within_days`` the 解读 is timely."""
@@ -196,8 +220,13 @@ def interpretation_linked(snapshot, params, ctx) -> list[Finding]:
                                     "无法判断哪些文件需要解读", **page_evidence(snapshot, docs["url"].iloc[0]))]
         docs = numbered
     if docs.empty:
-        why = (f"“政策文件”类栏目中的{len(aside)}件均为转载文件，未发现本机关需要解读的政策文件" if _reposts(aside)
-               else "未发现需要解读的政策文件（有文号的政策文件）")
+        from ..site.ownership import REPOST
+
+        reposted = sum(1 for f in aside if f.status == NA and f.message.startswith(REPOST))
+        other_time = len(aside) - reposted  # documents dated outside this rule's time in force (_in_force)
+        why = ("未发现需要解读的政策文件（有文号的政策文件）" if not aside else
+               f"“政策文件”类栏目中的{reposted}件均为转载文件，未发现本机关需要解读的政策文件" if not other_time else
+               f"“政策文件”类栏目中{reposted}件为转载文件、{other_time}件成文于本项规定施行期之外，未发现本项需评判的政策文件")
         return aside + [Finding("政策文件", NA, expected=expected, message=why)]
     interps = _in_columns(snapshot, params["interpretation_columns"])
     interps = pd.concat([interps, arts[arts["title"].fillna("").str.contains("解读")]]).drop_duplicates("url")
@@ -293,6 +322,7 @@ FIELD_LABELS = {"index_no": "索引号", "publisher": "发布机构", "doc_no": 
     remediation="补全文件页面的索引号、发布机构、成文日期、发布日期等元数据。",
     params={"columns": ["政策文件"], "fields": ["index_no", "publisher", "doc_no", "document_date", "publish_date"]},
     types={"columns": list, "fields": list},
+    dated="subject",
 )
 def metadata_complete(snapshot, params, ctx) -> list[Finding]:
     """Documents in ``columns`` show every field in ``fields`` with a value (文号 only where the page has the field)."""
@@ -335,26 +365,65 @@ def manual(snapshot, params, ctx) -> list[Finding]:
     return [Finding("人工核查", UNVERIFIED, message=f"需人工核查：{how}")]
 
 
+# 条例（2019）第四十九条: a 县级以上人民政府部门 publishes by 1月31日; the 主管部门 of a 县级以上地方人民政府 publishes
+# the government's own report by 3月31日
+DEPARTMENT_DUE, GOVERNMENT_DUE = (1, 31), (3, 31)
+COUNTY_OR_ABOVE = {"省", "设区的市", "县"}
+
+
+def _report_due(params, agency) -> tuple[tuple[int, int], tuple[int, int], str]:
+    """(earliest due, latest due, why) for the annual report: one day when the checklist states it or the agency's
+    kind and level decide it; 1月31日 and 3月31日 when they do not (a verdict between them is then unverified)."""
+    if params.get("due"):
+        month, day = (int(x) for x in params["due"].split("-"))
+        return (month, day), (month, day), f"按清单规定的期限{month}月{day}日前公布"
+    kind, levels = getattr(agency, "kind", None), tuple(getattr(agency, "levels", ()) or ())
+    told = agency.kind_text() if agency is not None else "机关类型未能确定"
+    if kind == "部门":
+        return DEPARTMENT_DUE, DEPARTMENT_DUE, f"{told}：县级以上人民政府部门1月31日前公布（第四十九条第一款）"
+    if kind == "人民政府" and levels and set(levels) <= COUNTY_OR_ABOVE:
+        where = agency.level_text()
+        return GOVERNMENT_DUE, GOVERNMENT_DUE, (f"{told}，{where}：县级以上地方人民政府年度报告3月31日前公布"
+                                                "（第四十九条第二款）")
+    if kind == "人民政府":
+        gap = ("第四十九条未规定乡（镇）人民政府年度报告的期限" if levels == ("乡镇",) else
+               "第四十九条的3月31日期限适用于县级以上地方人民政府")
+        return DEPARTMENT_DUE, GOVERNMENT_DUE, f"{told}，{agency.level_text()}；{gap}"
+    if kind == "其他":
+        return DEPARTMENT_DUE, GOVERNMENT_DUE, f"{told}：第四十九条未规定此类机关的年度报告期限（部门1月31日、县级以上地方人民政府3月31日）"
+    return DEPARTMENT_DUE, GOVERNMENT_DUE, f"{told}：部门1月31日前、县级以上地方人民政府3月31日前公布（第四十九条）"
+
+
 @check(
     "annual_report_timely",
     title="政府信息公开工作年度报告按时发布",
-    basis="《中华人民共和国政府信息公开条例》（2019年修订）第四十九条、第五十条：每年1月31日前公布本行政机关上一年度"
-          "政府信息公开工作年度报告（条文据国务院令第711号公布文本，经 LawRefBook/Laws 转录与网络转载核对）",
-    remediation="于每年1月31日前在政府信息公开平台“政府信息公开年报”栏目发布上一年度报告。",
-    params={"due": "01-31"},
-    types={"due": str},
+    basis="《中华人民共和国政府信息公开条例》（2019年修订）第四十九条：县级以上人民政府部门应当在每年1月31日前"
+          "……公布本行政机关上一年度政府信息公开工作年度报告；县级以上地方人民政府的政府信息公开工作主管部门应当在每年"
+          "3月31日前向社会公布本级政府上一年度政府信息公开工作年度报告（条文据国务院令第711号公布文本，"
+          "经 LawRefBook/Laws 转录与网络转载核对）",
+    remediation="按期限（部门1月31日前，县级以上地方人民政府3月31日前）在政府信息公开平台“政府信息公开年报”栏目发布上一年度报告。",
+    params={"due": None},
+    types={"due": (str, type(None))},
+    dated="subject",
 )
 def annual_report_timely(snapshot, params, ctx) -> list[Finding]:
-    """The previous year's 政府信息公开工作年度报告 is on the portal and was published by its due day.
+    """The previous year's 政府信息公开工作年度报告 is on the portal and was published by its due day: ``due``
+    ("MM-DD") when the checklist states it, else by the agency's kind and level (条例第四十九条: a 部门 by 1月31日,
+    a 县级以上地方人民政府 by 3月31日). When they are unknown, a report published by 1月31日 passes, one published
+    after 3月31日 fails, and one in between is unverified: a late verdict never rests on a guessed kind.
 
-    Before the due day of the audit year, the report judged is the one due a year earlier.
-    """
-    month, day = (int(x) for x in params["due"].split("-"))
-    due_year = ctx.as_of.year if ctx.as_of > dt.date(ctx.as_of.year, month, day) else ctx.as_of.year - 1
+    Before the (earliest) due day of the audit year, the report judged is the one due a year earlier; the rule in
+    force on the due day governs it."""
+    (m1, d1), (m2, d2), why_due = _report_due(params, ctx.agency)
+    due_year = ctx.as_of.year if ctx.as_of > dt.date(ctx.as_of.year, m1, d1) else ctx.as_of.year - 1
     year = due_year - 1
-    due = dt.date(due_year, month, day)
+    due, late_due = dt.date(due_year, m1, d1), dt.date(due_year, m2, d2)
+    certain = due == late_due
     subject = f"{year}年度报告"
-    expected = f"{due:%Y-%m-%d}前发布{year}年度政府信息公开工作年度报告"
+    expected = (f"{due:%Y-%m-%d}前发布{year}年度政府信息公开工作年度报告" if certain else
+                f"{due:%Y-%m-%d}（部门）或{late_due:%Y-%m-%d}（县级以上地方人民政府）前发布{year}年度政府信息公开工作年度报告")
+    if (why := ctx.rule_for(due, "年度报告应公布日")):
+        return [Finding(subject, NA, expected=expected, message=why)]
     why = home_unreachable(snapshot)
     if why:
         return [Finding(subject, UNVERIFIED, expected=expected, message=why)]
@@ -368,8 +437,12 @@ def annual_report_timely(snapshot, params, ctx) -> list[Finding]:
     if not rows:
         if snapshot.truncated:
             return [Finding(subject, UNVERIFIED, expected=expected, message="抓取达到页面上限，未见年度报告，无法确认")]
+        if not certain and ctx.as_of <= late_due:
+            return [Finding(subject, UNVERIFIED, expected=expected,
+                            message=f"未见{year}年度报告；{why_due}，期限取决于机关类型，无法判断是否逾期")]
         return [Finding(subject, FAIL, measured="未找到", expected=expected,
-                        message=f"网站未发布{year}年度政府信息公开工作年度报告", **page_evidence(snapshot, snapshot.start_url))]
+                        message=f"网站未发布{year}年度政府信息公开工作年度报告（{why_due}）",
+                        **page_evidence(snapshot, snapshot.start_url))]
     url, published = min(rows, key=lambda r: (r[1] is None or pd.isna(r[1]), r[1] or dt.date.max))
     ev = page_evidence(snapshot, url)
     if _blank(published):
@@ -378,9 +451,13 @@ def annual_report_timely(snapshot, params, ctx) -> list[Finding]:
         return [Finding(subject, UNVERIFIED, expected=expected, message=why, **ev)]
     measured = f"{published:%Y-%m-%d}发布"
     if published <= due:
-        return [Finding(subject, PASS, measured=measured, expected=expected, **ev)]
+        return [Finding(subject, PASS, measured=measured, expected=expected, message=why_due, **ev)]
+    if published <= late_due:
+        return [Finding(subject, UNVERIFIED, measured=measured, expected=expected,
+                        message=f"{year}年度报告于{published:%Y-%m-%d}发布，晚于1月31日、未晚于3月31日；{why_due}，"
+                                "是否逾期取决于机关类型", **ev)]
     return [Finding(subject, FAIL, measured=measured, expected=expected,
-                    message=f"{year}年度报告晚于{due:%m月%d日}发布（{published:%Y-%m-%d}）", **ev)]
+                    message=f"{year}年度报告晚于{late_due:%m月%d日}发布（{published:%Y-%m-%d}；{why_due}）", **ev)]
 
 
 @check(

@@ -46,7 +46,7 @@ def render_html(audit) -> str:
         by_category=[(c, findings[findings["category"] == c.id]) for c in audit.checklist.categories],
         snapshot_summary=audit.snapshot.summary(),
         incomplete=getattr(audit, "incomplete", []), unjudged=getattr(audit, "unjudged", []),
-        reposts=getattr(audit, "reposts", []),
+        reposts=getattr(audit, "reposts", []), agency=getattr(audit, "agency", None),
         selection=audit.selection.describe(audit.snapshot.articles) if getattr(audit, "selection", None) else "",
         site_columns=_site_columns(audit.snapshot), column_map=audit.snapshot.column_map,
         unclassified=[p for p, k in zip(audit.snapshot.columns["path"], audit.snapshot.columns["class"])
