@@ -105,6 +105,21 @@ def _classes(snapshot, paths) -> set:
     return {c if isinstance(c, str) else None for c in got}
 
 
+def _entrance(excluded: set):
+    """Whether a link text names a consultation entrance — not one of the left-out classes (纪检监察信箱, 在线访谈)."""
+    from ..site.vocabulary import vocabulary
+
+    vocab = vocabulary()
+
+    def named(text) -> bool:
+        if not isinstance(text, str) or not mx.entrance_named(text):
+            return False
+        m = vocab.classify(text) if len(text) <= 15 else None
+        return m is None or m.cls not in excluded
+
+    return named
+
+
 def _external_channels(snapshot, names) -> list[tuple[str, str, str]]:
     """(url, text, from) of links to other sites named like a consultation entrance (局长信箱, 我要咨询)."""
     from ..site.vocabulary import vocabulary
@@ -180,10 +195,11 @@ def interaction_responsive(snapshot, params, ctx) -> list[Finding]:
         r["columns"] = sorted(paths)
         judged_rows.append(r)
     external = _external_channels(snapshot, set(params["columns"]))
-    dead = dead_entrances(snapshot, mx.entrance_named)
+    entrance = _entrance(excluded)
+    dead = dead_entrances(snapshot, entrance)
 
     if channels.empty and not judged_rows:
-        return [_no_channel(snapshot, wanted, subject, expected, external, dead, left_out)]
+        return [_no_channel(snapshot, wanted, subject, expected, external, dead, left_out, entrance)]
 
     # ---- the messages of the past year
     as_of = ctx.as_of
@@ -322,7 +338,7 @@ def _unread_entries(snapshot, channels: pd.DataFrame, have: set, expected: str) 
     return out
 
 
-def _no_channel(snapshot, wanted, subject, expected, external, dead, left_out) -> Finding:
+def _no_channel(snapshot, wanted, subject, expected, external, dead, left_out, entrance) -> Finding:
     """No column of the channel classes and no message: fail, unless something says a channel may exist unseen."""
     if external:
         to, text, frm = external[0]
@@ -333,7 +349,7 @@ def _no_channel(snapshot, wanted, subject, expected, external, dead, left_out) -
     if len(links):
         named = links[links["kind"] != "external"]
         for frm, to, text in zip(named["from_url"], named["to_url"], named["text"]):
-            if mx.entrance_named(text) and (problem := page_problem(snapshot, to)):
+            if entrance(text) and (problem := page_problem(snapshot, to)):
                 return Finding(subject, UNVERIFIED, measured=f"入口“{text}”无法读取", expected=expected,
                                message=f"“{text}”（{to}，链接位于 {frm}）：{problem[1]}", evidence_url=to)
     if dead:

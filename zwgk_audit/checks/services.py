@@ -15,7 +15,7 @@ from .evidence import columns_of_class, home_unreachable, page_evidence, page_pr
 from .interaction import dead_entrances, other_site_pages
 
 DEFAULT_ELEMENTS = ["事项名称", "设定依据", "申请条件", "办理材料", "办理流程", "办理时限", "收费标准", "咨询方式"]
-HOW = {"cell": "表格", "heading": "标题", "colon": "标注", "bracket": "【】标题", "title": "页面标题"}
+HOW = {"cell": "表格", "heading": "序号小标题", "colon": "“名称：内容”", "bracket": "【】小标题", "title": "页面标题"}
 
 
 def service_links(snapshot) -> list[tuple[str, str, str, str]]:

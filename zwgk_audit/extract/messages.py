@@ -130,13 +130,15 @@ def _header_rows(doc, base, nav, resolve) -> list[dict]:
         cells = _cells(head)
         if not 2 <= len(cells) <= 12:
             continue
-        keys = []
-        for c in cells:
-            t = _text(c)
+        keys, texts = [], [_text(c) for c in cells]
+        if any(t.endswith(("：", ":")) or DATE_IN_TEXT.search(t) for t in texts):
+            continue  # "留言时间：" | 2021-03-01: a message's own labelled row, not a list's column headers
+        for t in texts:
             word = labels.word(t) if len(t) <= 12 else None
             keys.append(labels.key_of[word] if word else None)
         named = [k for k in keys if k]
-        if len(named) < 2 or not {"asked", "answered", "status"} & set(named):
+        others = [t for t, k in zip(texts, keys) if t and k is None]
+        if len(named) < 2 or not {"asked", "answered", "status"} & set(named) or len(others) > len(named):
             continue
         rows = [r for r in head.itersiblings() if r.tag == head.tag]
         parent = head.getparent()
@@ -162,8 +164,6 @@ def _header_rows(doc, base, nav, resolve) -> list[dict]:
 def _labelled_rows(doc, base, nav, resolve) -> list[dict]:
     """List rows (li/tr/dd) with a link that label their own cells (留言时间：… 状态：…): two rows at least, so a
     message page's own labelled table (no links in its rows) or one stray row is never taken for a list."""
-    from .metadata import lines_of
-
     labels = vocabulary()["labels"]
     out = []
     for row in doc.iter("li", "tr", "dd"):
@@ -173,15 +173,28 @@ def _labelled_rows(doc, base, nav, resolve) -> list[dict]:
         if not 1 <= len(anchors) <= 3:
             continue
         flat = _text(row)
-        if len(flat) > 400 or not labels.inline.search(flat):
+        if len(flat) > 400 or ("：" not in flat and ":" not in flat) or not labels.at.search(flat):
             continue
-        values, shown = fields_of(lines_of(row, set()))
+        values, shown = fields_of(_row_lines(row))
         if not shown & {"asked", "answered", "status"}:
             continue
         a = anchors[0]
         title = (a.get("title") or "").strip() or _text(a)
         out.append(_message(resolve(base, a.get("href")), base, "list", values, shown, title=title))
     return out if len(out) >= 2 else []
+
+
+def _row_lines(row) -> list[str]:
+    """A list row's text runs, each its own line: its cells are inline spans (<span>留言时间：…</span><span>状态：…)."""
+    parts = []
+    for el in row.iter():
+        if not isinstance(el.tag, str) or el.tag in ("script", "style"):
+            continue
+        if el.text and el.text.strip():
+            parts.append(el.text)
+        if el is not row and el.tail and el.tail.strip():
+            parts.append(el.tail)
+    return [" ".join(p.split()) for p in parts]
 
 
 def _status_rows(doc, base, nav, resolve) -> list[dict]:
