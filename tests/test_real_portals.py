@@ -198,3 +198,32 @@ def test_document_fields_in_the_snapshot_are_the_hand_read_ones(portal):
             assert row["field_sources"]["document_date"] == label["document_date_source"], label["path"]
         checked += 1
     assert checked >= 10, f"only {checked} labelled documents reached by the crawl of {name}"
+
+
+def test_interaction_and_service_vetoes_as_read_by_hand(portal):
+    from zwgk_audit.checklist import parse_checklist
+
+    name, base, snap, _a, _paths = portal
+    items = parse_checklist("id: v\ntitle: v\ncategories: [{id: c, title: c, weight: 1}]\nitems:\n"
+                            "  - {id: HD, title: 互动回应差, check: interaction_responsive, category: c, veto: true, basis: {clause: x}}\n"
+                            "  - {id: FW, title: 服务不实用, check: service_practical, category: c, veto: true, basis: {clause: x}}\n")
+    f = audit(snap, items, as_of=AS_OF).findings
+    hd, fw = f[f["item_id"] == "HD"], f[f["item_id"] == "FW"]
+    assert hd["status"].tolist() == [facts.VETO_INTERACTION[name]], hd[["subject", "message"]]
+    msgs = snap.messages.dropna(subset=["url"])
+    for path, asked, answered, replier in facts.LETTERS.get(name, []):
+        row = msgs[msgs["url"] == base + path].iloc[0]
+        assert (row["asked"].isoformat(), row["answered"].isoformat(), row["replier"]) == (asked, answered, replier)
+    guides = facts.GUIDES_MISSING[name]
+    got = {s.replace(base, ""): (st, me) for s, st, me in zip(fw["subject"], fw["status"], fw["measured"])}
+    if guides:
+        assert set(got) == set(guides)
+        for path, missing in guides.items():
+            if missing is None:
+                assert got[path][0] == "unverified"
+            else:
+                assert got[path] == ("fail", f"缺少{len(missing)}项：{'、'.join(missing)}")
+    else:
+        (status, _m), = got.values()
+        message = fw["message"].iloc[0]
+        assert status == "unverified" and f"“{facts.SERVICE_ENTRANCE[name]}”入口" in message
