@@ -231,3 +231,11 @@ def test_defect_limits_are_checked():
         Defects(unanswered_messages=9).validate()
     with pytest.raises(ValueError, match="guide_missing_elements"):
         Defects.from_pairs(["guide_missing_elements=4"])
+
+
+def test_rows_without_links_and_the_same_title_are_two_letters():
+    # the 企业投诉平台 list of pingdingshan-edu's copy: links emptied to javascript:;, one title sent twice
+    page = LETTER_LIST.replace('href="/jzxx/20076.html" title="小区违建问题">小区违建问题', 'href="javascript:;">停产申请').replace(
+        'href="/jzxx/19789.html">关于小区商户及住户用水问题', 'href="javascript:;">停产申请')
+    got = [(m["url"], m["title"], m["asked"], m["state"]) for m in extract("http://a.gov.cn/jzxx/", page).messages]
+    assert got[:2] == [(None, "停产申请", D(2020, 11, 23), "invalid"), (None, "停产申请", D(2020, 10, 30), "replied")]

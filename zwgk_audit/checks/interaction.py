@@ -69,7 +69,7 @@ def _merged(snapshot) -> pd.DataFrame:
     rows: dict[str, dict] = {}
     order = m.assign(_page=(m["source"] == "page")).sort_values("_page", ascending=False, kind="stable")
     for r in order.to_dict("records"):
-        key = r["url"] if isinstance(r["url"], str) and r["url"] else f"{r['page_url']}#{r['title']}"
+        key = r["url"] if isinstance(r["url"], str) and r["url"] else f"{r['page_url']}#{r['title']}#{r['asked']}"
         have = rows.get(key)
         if have is None:
             rows[key] = {**r, "key": key, "pages": {r["page_url"]}}

@@ -67,7 +67,7 @@ def read(doc, html: str, base: str, title: str, nav: set, resolve) -> list[dict]
     if rows:
         seen, out = set(), []
         for r in rows:
-            key = r["url"] or r["title"]
+            key = r["url"] or (r["title"], r["asked"], r["listed"], r["status"])  # rows with no link: same title twice
             if key and key not in seen:
                 seen.add(key)
                 out.append(r)
