@@ -123,3 +123,32 @@ AGENCY = {
     "pingdingshan-edu": ("部门", ("县",)),
     "sichuan-edu": ("部门", ("省",)),
 }
+# 19号文 互动回应差 / 服务不实用 on each copy, read by hand (as_of 2021-06-30):
+# daozhen-hrss — no 互动/信箱/留言/咨询 link on any page (grep of every <a> text); two 办事指南 columns
+#   (/bmgk/jycy/bszn/, /bmgk/sbjb/bszn_62436/): the 社保经办 guides print only "（法律法规依据：…）" under the title,
+#   遵义市高校毕业生就业见习政策 prints 一、就业见习对象 … 四、其他待遇 (no element label), two guides are only a
+#   .doc link (href javascript:;, the copier's).
+# pingdingshan-edu — 局长信箱 (/channels/18296.html) lists one letter, /contents/18296/20507.html: 提交时间 2020-12-21,
+#   回复部门 市教育体育局, 回复时间 2020-12-23; the 企业投诉平台 list (/channels/12719.html) is the city portal's
+#   (网站标识码 4104000031, not the site's 4104000017); 政务服务 in the top menu is <a href="javascript:;">.
+# sichuan-edu — 厅长信箱 (/scedu/c100582/hdjl.html): its 来信选登 <ul id="hd_xjlist"> is empty (filled by script),
+#   我要写信/来信选登 links are javascript:;, 问答精选 rows link javascript:;; the footer's 四川政务服务网 is
+#   <a href="javascript:;">; index1.html is the provincial portal's copy (网站标识码 5100000062).
+VETO_INTERACTION = {"daozhen-hrss": "fail", "pingdingshan-edu": "pass", "sichuan-edu": "unverified"}
+LETTERS = {"pingdingshan-edu": [("/contents/18296/20507.html", "2020-12-21", "2020-12-23", "市教育体育局")]}
+GUIDES_MISSING = {  # guide page -> the elements it lacks (事项名称 is its title); None: only an attached file
+    "daozhen-hrss": {
+        "/bmgk/sbjb/bszn_62436/201708/t20170811_21250786.html": ["申请条件", "办理材料", "办理流程", "办理时限", "收费标准", "咨询方式"],
+        "/bmgk/sbjb/bszn_62436/201708/t20170811_21250765.html": ["申请条件", "办理材料", "办理流程", "办理时限", "收费标准", "咨询方式"],
+        "/bmgk/sbjb/bszn_62436/201708/t20170811_21250729.html": ["申请条件", "办理材料", "办理流程", "办理时限", "收费标准", "咨询方式"],
+        "/bmgk/sbjb/bszn_62436/201708/t20170811_21250686.html": ["申请条件", "办理材料", "办理流程", "办理时限", "收费标准", "咨询方式"],
+        "/bmgk/jycy/bszn/201708/t20170811_21250646.html": ["设定依据", "申请条件", "办理材料", "办理流程", "办理时限", "收费标准",
+                                                          "咨询方式"],
+        "/bmgk/jycy/bszn/201708/t20170811_21250644.html": None,
+        "/bmgk/jycy/bszn/201708/t20170811_21250638.html": None,
+    },
+    "pingdingshan-edu": {},
+    "sichuan-edu": {},
+}
+# no guide read: why 办事服务 cannot be judged (the entrance whose link has no address)
+SERVICE_ENTRANCE = {"pingdingshan-edu": "政务服务", "sichuan-edu": "四川政务服务网"}

@@ -217,3 +217,32 @@ def test_agency_kind_and_level_are_what_the_pages_say(portal):
     assert profile["kind"] == kind and profile["description"] == a.agency.describe()
     report = a.findings[a.findings["item_id"] == "B-PLAT-08"].iloc[0]
     assert ("机关类型未能确定" if kind is None else f"推断为{kind}") in report["message"]
+
+
+def test_interaction_and_service_vetoes_as_read_by_hand(portal):
+    from zwgk_audit.checklist import parse_checklist
+
+    name, base, snap, _a, _paths = portal
+    items = parse_checklist("id: v\ntitle: v\ncategories: [{id: c, title: c, weight: 1}]\nitems:\n"
+                            "  - {id: HD, title: 互动回应差, check: interaction_responsive, category: c, veto: true, basis: {clause: x}}\n"
+                            "  - {id: FW, title: 服务不实用, check: service_practical, category: c, veto: true, basis: {clause: x}}\n")
+    f = audit(snap, items, as_of=AS_OF).findings
+    hd, fw = f[f["item_id"] == "HD"], f[f["item_id"] == "FW"]
+    assert hd["status"].tolist() == [facts.VETO_INTERACTION[name]], hd[["subject", "message"]]
+    msgs = snap.messages.dropna(subset=["url"])
+    for path, asked, answered, replier in facts.LETTERS.get(name, []):
+        row = msgs[msgs["url"] == base + path].iloc[0]
+        assert (row["asked"].isoformat(), row["answered"].isoformat(), row["replier"]) == (asked, answered, replier)
+    guides = facts.GUIDES_MISSING[name]
+    got = {s.replace(base, ""): (st, me) for s, st, me in zip(fw["subject"], fw["status"], fw["measured"])}
+    if guides:
+        assert set(got) == set(guides)
+        for path, missing in guides.items():
+            if missing is None:
+                assert got[path][0] == "unverified"
+            else:
+                assert got[path] == ("fail", f"缺少{len(missing)}项：{'、'.join(missing)}")
+    else:
+        (status, _m), = got.values()
+        message = fw["message"].iloc[0]
+        assert status == "unverified" and f"“{facts.SERVICE_ENTRANCE[name]}”入口" in message

@@ -15,6 +15,11 @@ articles  one row per article: dates, 索引号, 发布机构, 文号, 解读 / 
           (``field_sources``: metadata block, byline, body 文号 line, signature 落款, hidden meta)
 links     one row per hyperlink: from, to, text, kind (nav / pager / list / interpretation / original /
           attachment / frame / external / body)
+messages  one row per 留言 a page shows (extract/messages.py): its URL, the page it was read on, 留言时间, 答复时间,
+          状态 as printed and as replied / pending / invalid, 答复单位, read from a list row or the message's own page
+guides    one row per article page: the 办事指南 elements it labels (element -> how: cell / heading / colon /
+          bracket / title), labels left blank, whether its text is only an attached file (extract/guides.py)
+dead_links  one row per named 信箱 / 政务服务 entrance whose link has no address (javascript:;): from, text
 """
 from __future__ import annotations
 
@@ -30,6 +35,8 @@ from .crawl.encoding import decode_html
 from .crawl.fetcher import Fetched
 from .extract import extract
 from .extract.blocked import block_reason
+from .extract.guides import GUIDE_FIELDS
+from .extract.messages import MESSAGE_FIELDS
 from .extract.urls import canonical, host_of
 
 PAGE_COLUMNS = ["url", "final_url", "status", "fetched_at", "content_type", "encoding", "encoding_source", "bytes",
@@ -98,6 +105,9 @@ class SnapshotBuilder:
         self._strings: dict[str, str] = {}
         self.attachment_texts: dict[str, dict[str, Any]] = {}  # attachment URL -> fields read from its text
         self._by_record: dict[str, dict[str, Any]] = {}
+        self.messages: list[dict[str, Any]] = []  # 留言 read from lists and message pages
+        self.guides: list[dict[str, Any]] = []  # 办事指南 elements per article page
+        self.dead_links: list[tuple[str, str]] = []  # (page, text) of named entrances with no address
 
     def ingest(self, f: Fetched, kind: str, record_id: str | None, analysis: dict | None = None):
         """Add one fetch outcome; returns the page's extracted facts (or None).
@@ -134,6 +144,7 @@ class SnapshotBuilder:
             kind = link.kind if host_of(link.url) in scope else "external"
             self.links.append((f.url, shared(link.url, link.url), shared(link.text, link.text), kind,
                                shared(link.group, link.group)))
+        self._interaction(f.url, facts)
         if facts.kind == "list":
             for url, title, date in facts.entries:
                 self.entries.append({"column_path": path, "page_url": f.url, "url": url, "title": title, "date": date})
@@ -159,6 +170,15 @@ class SnapshotBuilder:
                 "warc_record_id": record_id,
             })
         return facts
+
+    def _interaction(self, url: str, facts) -> None:
+        """The page's 留言, 办事指南 elements and named entrances with no address (their own tables)."""
+        self.messages.extend({**m, "page_url": url} for m in facts.messages)
+        if facts.guide is not None:
+            g = facts.guide
+            self.guides.append({"url": url, "title": g["title"], "elements": dict(g["elements"]),
+                                "blank": list(g["blank"]), "attachment_only": bool(g["attachment_only"])})
+        self.dead_links.extend((url, t) for t in facts.dead_links)
 
     def _scope(self) -> set[str]:
         key = (self.meta.get("start_url", ""), tuple(self.meta.get("extra_hosts", [])))
@@ -222,6 +242,9 @@ class SnapshotBuilder:
         articles = pd.DataFrame(self.articles, columns=ARTICLE_COLUMNS)
         links = pd.DataFrame(self.links, columns=["from_url", "to_url", "text", "kind", "group"])
         snap = Snapshot(pages, None, entries, articles, links, dict(self.meta), warc_path)
+        snap.messages = pd.DataFrame(self.messages, columns=MESSAGE_FIELDS)
+        snap.guides = pd.DataFrame(self.guides, columns=GUIDE_FIELDS)
+        snap.dead_links = pd.DataFrame(self.dead_links, columns=["from_url", "text"])
         snap.apply_column_map(None)
         return snap
 
@@ -249,6 +272,9 @@ class Snapshot:
         self.memberships: pd.DataFrame | None = memberships
         self.aggregators: dict[str, str] = {}
         self.column_map: dict[str, str] = {}
+        self.messages = pd.DataFrame(columns=MESSAGE_FIELDS)
+        self.guides = pd.DataFrame(columns=GUIDE_FIELDS)
+        self.dead_links = pd.DataFrame(columns=["from_url", "text"])
 
     # ------------------------------------------------------------ site model
     def apply_column_map(self, column_map: dict[str, str] | None) -> "Snapshot":

@@ -29,3 +29,6 @@ class PageFacts:
     dead_entries: int = 0  # dated list rows whose link leads nowhere (javascript:;, empty href)
     says_empty: bool = False  # a list page that says it has nothing (暂无信息, 共0条)
     area: str = ""  # the platform the page's own heading names (<h1>政府信息公开</h1> over a column's page)
+    messages: list[dict] = field(default_factory=list)  # 留言 the page shows (extract/messages.py)
+    guide: dict | None = None  # 办事指南 elements an article page labels (extract/guides.py)
+    dead_links: list[str] = field(default_factory=list)  # named 信箱/政务服务 entrances whose link has no address

@@ -21,7 +21,7 @@ from functools import lru_cache
 
 from lxml import etree
 
-from . import cms, metadata
+from . import cms, guides, messages, metadata
 from .dates import parse_date
 from .cms.trs import CREATE_PAGE
 from .facts import Link, PageFacts
@@ -466,7 +466,26 @@ def extract(url: str, html: str) -> PageFacts:
         facts.kind = "list"
 
     facts.identity = identity(html)
+    _interaction(facts, doc, html, base, nav, is_article)
     return facts
+
+
+def _interaction(facts: PageFacts, doc, html: str, base: str, nav: set, is_article: bool) -> None:
+    """留言 the page shows, the 办事指南 elements an article labels, and named 信箱/政务服务 entrances with no address."""
+    facts.messages = messages.read(doc, html, base, facts.title, nav, resolve)
+    if is_article or (facts.kind == "other" and guides.vocabulary()["trigger"].search(html)):
+        lines = metadata.lines_of(doc, nav)
+        facts.guide = guides.read(lines, facts.title, [(a.get("href") or "", _text(a)) for a in doc.iter("a")])
+    dead = []
+    for a in doc.iter("a"):
+        href = a.get("href")
+        if href is not None and (not href.strip() or not (href.strip().lower().startswith("javascript")
+                                                          or href.strip() == "#")):
+            continue  # a real address, or href="" (the page itself: the current column's own menu entry)
+        text = _clean(a.get("title")) or _text(a)
+        if text not in dead and (messages.entrance_named(text) or guides.entrance_named(text)):
+            dead.append(text)
+    facts.dead_links = dead
 
 
 EMPTY_ROW = re.compile(r"^(?:暂无|没有|无)(?:相关)?(?:信息|数据|内容|记录|文章|文件)[。！!.]?$")

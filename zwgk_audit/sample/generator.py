@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .. import calendar as wd
+from . import interaction
 from .dialects import dialect
 from .model import COLUMNS, CONTAINER_COLUMNS, PAGE_SIZE, STALE_HOME_DAYS, SampleConfig
 
@@ -99,7 +100,7 @@ class _Builder:
                 raise ValueError(f"{name!r} holds other columns; plant its children missing instead")
         self.portal = SamplePortal(cfg)
         self.defects: list[dict[str, Any]] = []
-        self.columns = [c for c in COLUMNS if c[0] not in self.d.missing_columns]
+        self.columns = [c for c in COLUMNS if c[0] not in self.d.missing_columns + interaction.withheld(self.d)]
         self.by_name = {c[0]: c for c in self.columns}
         self.entries: dict[str, list[Entry]] = {c[0]: [] for c in self.columns}
         self.mcol: list[dict[str, Any]] = []
@@ -166,7 +167,7 @@ class _Builder:
 
     def nav(self) -> str:
         links = ['<li><a href="/index.html">首页</a></li>']
-        for name in ("政务动态", "通知公告", "政府信息公开"):
+        for name in ("政务动态", "通知公告", "政府信息公开", "互动交流"):
             if name in self.by_name:
                 links.append(f'<li><a href="{self.col_url(name)}">{self.show(name)}</a></li>')
         links.append('<li><a href="/search/index.html?q=">站内搜索</a></li>')
@@ -398,6 +399,8 @@ class _Builder:
 
     # ---------------------------------------------------------------- pages
     def list_pages(self, name: str, slug: str, style: str, cls: str) -> None:
+        if cls == "messages":
+            return interaction.message_list(self, name)  # a mailbox system's list, whatever the CMS
         entries = sorted(self.entries[name], key=lambda e: e.date, reverse=True)
         if self.on_gkmlpt(name):
             if name not in CONTAINER_COLUMNS:
@@ -594,10 +597,12 @@ class _Builder:
         cfg = self.cfg
         counts = {"news": cfg.news_items, "notice": 12, "slow": 3, "static": 2, "platform": 0}
         for name, slug, _parent, cls, _style in self.columns:
-            if name in self.d.empty_columns or cls == "platform" or name in ("政策文件", "政策解读"):
+            if name in self.d.empty_columns or cls in ("platform", "interaction", "messages") or name in (
+                    "政策文件", "政策解读", "办事指南"):
                 continue
             self.simple_articles(name, cls, counts[cls])
         self.policy_documents()
+        interaction.build(self)  # 咨询留言 and 办事指南 (sample/interaction.py)
         # the platform pages list the newest items of their children, as real 信息公开 landing pages do
         for name, _slug, _parent, cls, _style in self.columns:
             if cls == "platform":

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 # (name, slug, parent name, class, pagination style)
-# class: news 动态要闻, notice 通知公告/政策文件, slow 人事/规划, static 指南/制度/年报
+# class: news 动态要闻, notice 通知公告/政策文件, slow 人事/规划, static 指南/制度/年报,
+#        interaction 互动交流 hub, messages 咨询留言 (a mailbox's list of 留言 and its message pages)
 COLUMNS: list[tuple[str, str, str | None, str, str]] = [
     ("政务动态", "zwdt", None, "news", "trs"),
     ("通知公告", "tzgg", None, "notice", "query"),
@@ -32,10 +33,15 @@ COLUMNS: list[tuple[str, str, str | None, str, str]] = [
     ("意见征集", "zfxxgk/fdzdgknr/yjzj", "法定主动公开内容", "slow", "none"),
     ("政府信息公开年报", "zfxxgk/ndbg", "政府信息公开", "static", "none"),
     ("依申请公开", "zfxxgk/ysqgk", "政府信息公开", "static", "none"),
+    ("互动交流", "hdjl", None, "interaction", "none"),
+    ("咨询留言", "hdjl/zxly", "互动交流", "messages", "none"),
 ]
 COLUMN_NAMES = [c[0] for c in COLUMNS]
 # columns other columns live under: removing or emptying them would remove their children too
-CONTAINER_COLUMNS = {"政府信息公开", "法定主动公开内容"}
+CONTAINER_COLUMNS = {"政府信息公开", "法定主动公开内容", "互动交流"}
+MESSAGE_COUNT = 13  # 咨询留言: one about every 30 days back from the audit day; the 13th is older than a year
+PLANTABLE_MESSAGES = 8  # the messages left 100–320 days before the audit day: planted unanswered ones are among them
+GUIDE_COUNT = 3  # the 办事指南 column's guides
 
 PAGE_SIZE = 10
 STALE_HOME_DAYS = 30  # stale_home: the home page lists nothing newer than this many days before as_of
@@ -61,6 +67,10 @@ class Defects:
     slow_home: float = 0.0
     slow_home_every: int = 0
     stale_home: bool = False
+    unanswered_messages: int = 0  # 咨询留言 of the past year answered > 3 months later, or not at all (alternating)
+    no_interaction: bool = False  # no 互动交流 area: no consultation channel at all
+    guide_missing_elements: int = 0  # 办事指南 pages missing key elements (设定依据, 收费标准)
+    no_services: bool = False  # no 办事指南 column and no link to a 政务服务网
 
     @classmethod
     def from_pairs(cls, pairs: list[str]) -> "Defects":
@@ -93,6 +103,10 @@ class Defects:
                 raise ValueError(f"{name!r} holds other columns; it cannot be planted empty or stale")
         if self.slow_home < 0 or self.slow_home_every < 0:
             raise ValueError("slow_home (seconds) and slow_home_every (every n-th home request) cannot be negative")
+        if not 0 <= self.unanswered_messages <= PLANTABLE_MESSAGES:
+            raise ValueError(f"unanswered_messages must be 0–{PLANTABLE_MESSAGES} (the messages of the past year)")
+        if not 0 <= self.guide_missing_elements <= GUIDE_COUNT:
+            raise ValueError(f"guide_missing_elements must be 0–{GUIDE_COUNT} (the 办事指南 column's guides)")
 
     def any(self) -> bool:
         return any(bool(getattr(self, f.name)) for f in fields(self))
