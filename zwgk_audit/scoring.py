@@ -210,7 +210,11 @@ def score_gb19(findings: pd.DataFrame, checklist: Checklist) -> Score:
              "items": sum(1 for i in items if i.category == c.id), "failed_items": sum(
                  1 for i in items if i.category == c.id and i.state in ("fail", "partial"))} for c in checklist.categories]
     steps: list[dict[str, str]] = []
-    veto_items = [i for i in items if i.veto]
+    veto_items = [i for i in items if i.veto and i.state != "not_applicable"]
+    if not applicable:  # every indicator not applicable (a rule not yet in force on the audit day…): nothing scored
+        steps.append({"step": "适用范围", "rule": "指标不适用（如规定尚未施行）时不评分",
+                      "result": f"{len(items)}项指标均不适用，未评分"})
+        return Score(None, 0.0, share, None, [], cats, items, "gb19", None, {"steps": steps})
     if vetoed:
         names = "、".join(f"{i.item_id} {i.title}" for i in items if i.item_id in vetoed)
         steps.append({"step": "单项否决", "rule": GB19_RULES["veto"], "result": f"不合格：{names}"})
@@ -219,7 +223,7 @@ def score_gb19(findings: pd.DataFrame, checklist: Checklist) -> Score:
     steps.append({"step": "单项否决", "rule": GB19_RULES["veto"], "result": (
         f"{len(veto_items)}项单项否决指标均未触发" if not unjudged_vetoes else
         f"未能核验{len(unjudged_vetoes)}项：{'、'.join(f'{i.item_id} {i.title}' for i in unjudged_vetoes)}，等级待核实")
-        if veto_items else "清单未列单项否决指标"})
+        if veto_items else "无适用的单项否决指标"})
     deductions: dict[str, float] = {}
     bonus = 0.0
     for i in items:
