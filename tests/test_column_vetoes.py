@@ -148,3 +148,17 @@ def test_policy_columns_six_months_first_level_deduction(tmp_path):
     # on 2026-04-01, six calendar months back is 2025-10-01: 政策文件, last updated that very day, is in time
     earlier = registry["column_fresh"].run(snap, params, Context(as_of=dt.date(2026, 4, 1)))
     assert {f.subject: f.status for f in earlier} == {"信息公开/规范性文件": "fail", "政策文件": "pass"}
+
+
+def test_dead_link_entries_still_date_a_column(tmp_path):
+    """四川省教育厅's 川教发文件 list shows dated rows whose links are javascript:;: a visitor sees when it was last
+    updated, so freshness is judged from those dates (and says so), not left unverified."""
+    build_site(tmp_path / "site")
+    page = tmp_path / "site" / "tzgg" / "index.html"
+    page.write_text(page.read_text("utf-8").replace("href='t0.html'", "href='javascript:;'")
+                    .replace("href='t1.html'", "href='javascript:;'").replace("href='t2.html'", "href='javascript:;'"),
+                    "utf-8")
+    snap = crawl_site(tmp_path / "site", tmp_path / "out")
+    (f,) = registry["column_fresh"].run(snap, {"columns": ["notice"], "max_age_months": 6}, Context(as_of=AS_OF))
+    assert (f.subject, f.status) == ("通知公告", "fail") and "2025-11-30" in f.measured
+    assert "链接无效" in f.message

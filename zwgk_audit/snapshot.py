@@ -40,7 +40,7 @@ from .extract.messages import MESSAGE_FIELDS
 from .extract.urls import canonical, host_of
 
 PAGE_COLUMNS = ["url", "final_url", "status", "fetched_at", "content_type", "encoding", "encoding_source", "bytes",
-                "truncated", "error", "kind", "title", "column_path", "column_source", "area", "dead_entries", "says_empty", "site_name", "host", "site_code", "icp", "psb",
+                "truncated", "error", "kind", "title", "column_path", "column_source", "area", "dead_entries", "dead_newest", "says_empty", "site_name", "host", "site_code", "icp", "psb",
                 "warc_record_id"]
 ARTICLE_COLUMNS = ["url", "title", "column_path", "column", "publish_date", "document_date", "index_no", "publisher",
                    "doc_no", "signer", "validity", "printed_date", "interpretation_links", "scripted_interpretation", "source_links", "attachments", "text_in_attachment",
@@ -134,7 +134,7 @@ class SnapshotBuilder:
         path = "/".join(facts.column_path)
         row.update(kind=facts.kind if f.status < 400 else "http_error", title=facts.title, column_path=path or None,
                    column_source=facts.column_source or None, area=facts.area or None,
-                   dead_entries=facts.dead_entries, says_empty=facts.says_empty,
+                   dead_entries=facts.dead_entries, dead_newest=facts.dead_newest, says_empty=facts.says_empty,
                    site_name=facts.meta.get("sitename") or None, **facts.identity)
         if f.status >= 400:
             return None

@@ -230,13 +230,13 @@ def column_fresh(snapshot, params, ctx) -> list[Finding]:
         age = (ctx.as_of - newest).days
         ok = age <= limit
         out.append(Finding(c["path"], PASS if ok else FAIL, measured=f"最近更新{newest:%Y-%m-%d}（{age}天前）",
-                           expected=expected, message=f"“{c['name']}”（{reason}）" + ("" if ok else f"已{age}天未更新"),
-                           **ev))
+                           expected=expected, message=f"“{c['name']}”（{reason}）" + ("" if ok else f"已{age}天未更新")
+                           + why, **ev))
     return out
 
 
 def column_newest(snapshot, ctx, c) -> tuple:
-    """A column's newest dated entry, or why there is none: ``(date, None, measured, "")`` or
+    """A column's newest dated entry, or why there is none: ``(date, None, "", note)`` or
     ``(None, status, measured, reason)`` — unverified when entries exist without dates or the list was not read,
     not_applicable when the column holds nothing (a blank column is judged, and deducted, once as 空白栏目)."""
     newest = c["newest_date"]
@@ -244,6 +244,9 @@ def column_newest(snapshot, ctx, c) -> tuple:
         docs = snapshot.documents_in([c["path"]])
         dates = [d for d in docs["publish_date"] if d is not None and not pd.isna(d)] if len(docs) else []
         newest = max(dates) if dates else None
+    if (newest is None or pd.isna(newest)) and isinstance(c.get("dead_newest"), dt.date):
+        # the list shows dated entries whose links lead nowhere: visibly updated all the same
+        return c["dead_newest"], None, "", "（日期取自列表中链接无效的条目）"
     if newest is None or pd.isna(newest):
         if int(c["item_count"]) or int(c["articles_seen"]) or int(c["dead_items"]):
             return None, UNVERIFIED, "无日期", "有信息但未识别出发布日期"

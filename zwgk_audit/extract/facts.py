@@ -27,6 +27,7 @@ class PageFacts:
     identity: dict[str, str | None] = field(default_factory=dict)
     column_source: str = ""  # breadcrumb | meta | "" (no column named on the page itself)
     dead_entries: int = 0  # dated list rows whose link leads nowhere (javascript:;, empty href)
+    dead_newest: dt.date | None = None  # the newest date those rows show: the list is visibly updated even so
     says_empty: bool = False  # a list page that says it has nothing (暂无信息, 共0条)
     area: str = ""  # the platform the page's own heading names (<h1>政府信息公开</h1> over a column's page)
     messages: list[dict] = field(default_factory=list)  # 留言 the page shows (extract/messages.py)

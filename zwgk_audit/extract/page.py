@@ -377,6 +377,7 @@ def extract(url: str, html: str) -> PageFacts:
         target = resolve(base, a.get("href"))
         if not target:
             facts.dead_entries += 1  # a dated entry whose link leads nowhere (javascript:;): not a blank column
+            facts.dead_newest = _newer(facts.dead_newest, parse_date(m.group(0)))
             continue
         entry_anchors.add(a)
         facts.entries.append((target, title, parse_date(m.group(0))))
@@ -436,6 +437,9 @@ def extract(url: str, html: str) -> PageFacts:
         extra = _anchor_entries(doc, base, nav, entry_anchors)
         facts.entries.extend(e for e in extra if e[0])
         facts.dead_entries += sum(1 for e in extra if not e[0])
+        for e in extra:
+            if not e[0]:
+                facts.dead_newest = _newer(facts.dead_newest, e[2])
     if is_article:
         facts.kind = "article"
         last = WORDS_ONLY.sub("", facts.column_path[-1]) if facts.column_path else ""
@@ -596,6 +600,10 @@ def _anchor_entries(doc, base: str, nav: set, taken: set) -> list[tuple[str, str
         elif len(title) >= 4:
             out.append(("", title, parse_date(m.group(0))))  # dead link: counted, not listed
     return out
+
+
+def _newer(a: dt.date | None, b: dt.date | None) -> dt.date | None:
+    return b if a is None or (b is not None and b > a) else a
 
 
 TAG = re.compile(r"<[^>]*>")

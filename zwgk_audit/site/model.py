@@ -14,6 +14,7 @@ Each column's class comes from the vocabulary (``data/columns.yaml``) or an eval
 """
 from __future__ import annotations
 
+import datetime as dt
 import posixpath
 import re
 from collections import Counter, defaultdict
@@ -26,7 +27,7 @@ import pandas as pd
 from .vocabulary import Vocabulary, norm_name, vocabulary
 
 COLUMN_FIELDS = ["path", "name", "parent", "level", "url", "list_urls", "provenance", "list_pages", "item_count",
-                 "dead_items", "says_empty",
+                 "dead_items", "dead_newest", "says_empty",
                  "newest_date", "has_list_page", "articles_seen", "class", "class_name", "class_rule", "standard"]
 MEMBERSHIP_FIELDS = ["doc_url", "column_path", "source"]
 NOT_A_NAME = re.compile(r"^(更多|more|查看更多|更多>+|>+|»+|详细|详情|点击进入|进入|返回|上一页|下一页|首页|尾页|末页|\d+)$", re.I)
@@ -269,6 +270,8 @@ def build_site(pages: pd.DataFrame, entries: pd.DataFrame, articles: pd.DataFram
         if good:
             newest[col] = max(good)
     dead = dict(zip(pages["url"], pages["dead_entries"].fillna(0))) if "dead_entries" in pages.columns else {}
+    dead_newest = {u: d for u, d in zip(pages["url"], pages["dead_newest"]) if isinstance(d, dt.date)} \
+        if "dead_newest" in pages.columns else {}
     empty = set(pages.loc[pages["says_empty"].fillna(False).astype(bool), "url"]) if "says_empty" in pages.columns else set()
     docs_per_col = memberships.groupby("column_path")["doc_url"].nunique().to_dict() if len(memberships) else {}
     rows = []
@@ -278,6 +281,7 @@ def build_site(pages: pd.DataFrame, entries: pd.DataFrame, articles: pd.DataFram
             **col, "provenance": "；".join(col["provenance"]), "list_pages": len(col["list_urls"]),
             "item_count": int(counts.get(key, 0)), "newest_date": newest.get(key),
             "dead_items": int(sum(dead.get(u, 0) or 0 for u in col["list_urls"])),
+            "dead_newest": max((dead_newest[u] for u in col["list_urls"] if u in dead_newest), default=None),
             "says_empty": any(u in empty for u in col["list_urls"]),
             "has_list_page": bool(col["list_urls"]), "articles_seen": int(docs_per_col.get(key, 0)),
             "class": match[0], "class_name": match[1], "class_rule": match[2], "standard": match[3],
