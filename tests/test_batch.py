@@ -103,9 +103,22 @@ def test_dask_local_cluster_runs_the_same_batch(tmp_path):
         urls = portals(stack, 2)
         csv_path = write_csv(tmp_path / "a.csv", urls)
         summary = run_batch(csv_path, tmp_path / "out", [str(ROOT / "checklists" / "baseline.yaml")], dask_local=2,
-                            progress=False, crawl_options={"rate": 0, "check_external": False})
+                            progress=False, crawl_options={"rate": 0, "check_external": False},
+                            audit_options={"sample": 2, "sample_seed": 1})
     assert summary["finished"] == 2 and summary["status"].get("ok", 0) + summary["status"].get("partial", 0) == 2
     assert len(list((tmp_path / "out" / "agencies").glob("*/report.html"))) == 2
+    for score in (tmp_path / "out" / "agencies").glob("*/score.json"):  # the sample crossed into the workers
+        assert "每个栏目随机抽取至多2篇（随机种子1）" in json.loads(score.read_text(encoding="utf-8"))["selection"]
+
+
+def test_a_bad_period_stops_the_batch_before_any_crawl(tmp_path):
+    from zwgk_audit.selection import SelectionError
+
+    csv_path = write_csv(tmp_path / "a.csv", ["http://127.0.0.1:9/"])
+    with pytest.raises(SelectionError, match="2024-13-01"):
+        run_batch(csv_path, tmp_path / "out", [str(ROOT / "checklists" / "baseline.yaml")], progress=False,
+                  audit_options={"period": "2024-13-01:2024-12-31"})
+    assert not (tmp_path / "out" / "agencies").exists()
 
 
 def test_agency_names_cannot_escape_the_output_folder(tmp_path):

@@ -35,12 +35,12 @@ def test_period_keeps_documents_dated_inside_it_and_the_undated():
 
 def test_sample_is_per_column_seeded_and_reproducible():
     docs = _docs()
-    a = Selection.parse(sample=2, seed=1).apply(docs)
+    a = Selection.parse(sample=2, sample_seed=1).apply(docs)
     assert a.groupby("column_path").size().to_dict() == {"政策文件": 2, "通知公告": 2}
-    assert set(a["url"]) == set(Selection.parse(sample=2, seed=1).apply(docs.iloc[::-1])["url"])  # order-free
-    seeds = {frozenset(Selection.parse(sample=2, seed=s).apply(docs)["url"]) for s in range(6)}
+    assert set(a["url"]) == set(Selection.parse(sample=2, sample_seed=1).apply(docs.iloc[::-1])["url"])  # order-free
+    seeds = {frozenset(Selection.parse(sample=2, sample_seed=s).apply(docs)["url"]) for s in range(6)}
     assert len(seeds) > 1  # another seed draws other documents
-    assert "2个栏目共抽取4篇（总体11篇）" in Selection.parse(sample=2, seed=1).describe(docs)
+    assert "2个栏目共抽取4篇（总体11篇）" in Selection.parse(sample=2, sample_seed=1).describe(docs)
 
 
 @pytest.mark.parametrize("bad", ["2024-01-01", "2024-13-01:2024-12-31", "2024-12-31:2024-01-01"])

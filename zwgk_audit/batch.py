@@ -124,8 +124,10 @@ def _beside(csv_path: str | Path, value: str) -> str:
     return str(Path(csv_path).parent / value) if value and not Path(value).is_absolute() else value
 
 
-def audit_agency(row: AgencyRow, out: str, checklists: list[str], crawl_options: dict[str, Any]) -> dict[str, Any]:
-    """Crawl and audit one agency into OUT/agencies/<slug>/ atomically; never raises."""
+def audit_agency(row: AgencyRow, out: str, checklists: list[str], crawl_options: dict[str, Any],
+                 audit_options: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Crawl and audit one agency into OUT/agencies/<slug>/ atomically; never raises. ``audit_options``: the
+    assessment period and sample (``period``, ``sample``, ``sample_seed``), the same for every agency."""
     from .crawl.crawler import crawl
 
     base = Path(out) / "agencies"
@@ -147,7 +149,7 @@ def audit_agency(row: AgencyRow, out: str, checklists: list[str], crawl_options:
         snap = crawl(row.url, out=tmp, **({**crawl_options, "scope": row.scope} if row.scope else crawl_options))
         crawled = time.monotonic()
         a, waited, seconds, cpu = _audit_thread().submit(_audit_into, snap, checklist, tmp,
-                                                          row.monitoring or None).result()
+                                                          row.monitoring or None, audit_options).result()
         result["seconds"] = {"crawl": round(crawled - started, 2), "wait": round(waited - crawled, 2),
                              "audit": round(seconds, 2), "audit_cpu": round(cpu, 2),
                              "behind_schedule": snap.meta.get("behind_schedule_s", 0.0)}
@@ -175,12 +177,12 @@ def audit_agency(row: AgencyRow, out: str, checklists: list[str], crawl_options:
     return result
 
 
-def _audit_into(snap, checklist, folder: Path, monitoring: str | None = None):
+def _audit_into(snap, checklist, folder: Path, monitoring: str | None = None, audit_options: dict | None = None):
     """Audit ``snap`` and write its files; returns the audit, when it started, its wall and CPU seconds."""
     from .audit import audit
 
     started, cpu = time.monotonic(), time.thread_time()
-    a = audit(snap, checklist, monitoring=monitoring)
+    a = audit(snap, checklist, monitoring=monitoring, **(audit_options or {}))
     a.write(folder)
     return a, started, time.monotonic() - started, time.thread_time() - cpu
 
@@ -269,10 +271,11 @@ def _prepare_worker_process() -> None:
         threading.Thread(target=_warm_up, name="zwgk-audit-warm-up", daemon=True).start()
 
 
-def audit_group(rows: list[AgencyRow], out: str, checklists: list[str], crawl_options: dict[str, Any]) -> list[dict]:
+def audit_group(rows: list[AgencyRow], out: str, checklists: list[str], crawl_options: dict[str, Any],
+                audit_options: dict[str, Any] | None = None) -> list[dict]:
     """Agencies on one host, one after another: the per-host rate limit holds across the batch."""
     _prepare_worker_process()
-    return [audit_agency(r, out, checklists, crawl_options) for r in rows]
+    return [audit_agency(r, out, checklists, crawl_options, audit_options) for r in rows]
 
 
 def finished(out: Path) -> dict[str, dict]:
@@ -328,7 +331,7 @@ def _backfill_log(out: Path, done: dict[str, dict]) -> None:
 
 def run_batch(agencies_csv: str | Path, out: str | Path, checklists: list[str], workers: int | None = None,
               scheduler: str | None = None, dask_local: int | None = None, crawl_options: dict | None = None,
-              progress: bool = True) -> dict[str, Any]:
+              progress: bool = True, audit_options: dict | None = None) -> dict[str, Any]:
     """Audit every agency in the CSV into ``out``; rerunning after an interruption skips finished agencies.
 
     ``workers``: agencies crawled at once (each host gets one, so politeness holds at any number);
@@ -336,7 +339,11 @@ def run_batch(agencies_csv: str | Path, out: str | Path, checklists: list[str], 
     500 portals at once crawled at 190 pages/s, 200 at once at 246 (benchmarks/batch.py).
     ``dask_local``: processes of the LocalCluster (default: one per CPU; 0 runs in this process with threads).
     ``scheduler``: address of an existing Dask cluster to run on instead.
+    ``audit_options``: ``period`` / ``sample`` / ``sample_seed`` for every agency (:mod:`zwgk_audit.selection`).
     """
+    from .selection import Selection
+
+    Selection.parse(**(audit_options or {}))  # a bad period fails before any crawl
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     rows, problems = read_agencies(agencies_csv)
@@ -367,10 +374,11 @@ def run_batch(agencies_csv: str | Path, out: str | Path, checklists: list[str], 
             bar.set_postfix(failed=failed)
 
     if scheduler or processes > 1:
-        _run_dask(groups, out, checklists, opts, record, scheduler, processes, math.ceil(workers / max(processes, 1)))
+        _run_dask(groups, out, checklists, opts, record, scheduler, processes, math.ceil(workers / max(processes, 1)),
+                  audit_options)
     elif groups:
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            futures = [pool.submit(audit_group, g, str(out), checklists, opts) for g in groups.values()]
+            futures = [pool.submit(audit_group, g, str(out), checklists, opts, audit_options) for g in groups.values()]
             for fut in as_completed(futures):
                 record(fut.result())
     bar.close()
@@ -380,7 +388,7 @@ def run_batch(agencies_csv: str | Path, out: str | Path, checklists: list[str], 
 
 
 def _run_dask(groups: dict[str, list[AgencyRow]], out: Path, checklists: list[str], opts: dict, record,
-              scheduler: str | None, processes: int, threads: int) -> None:
+              scheduler: str | None, processes: int, threads: int, audit_options: dict | None = None) -> None:
     """One task per host group on a Dask cluster: an existing one, or a LocalCluster of ``processes``."""
     import logging
 
@@ -398,7 +406,7 @@ def _run_dask(groups: dict[str, list[AgencyRow]], out: Path, checklists: list[st
                                    dashboard_address=None, host="127.0.0.1", silence_logs=logging.ERROR)
     try:
         with Client(scheduler or cluster) as client:
-            futures = [client.submit(audit_group, g, str(out), checklists, opts, pure=False)
+            futures = [client.submit(audit_group, g, str(out), checklists, opts, audit_options, pure=False)
                        for g in groups.values()]
             for fut in dask_completed(futures):
                 record(fut.result())

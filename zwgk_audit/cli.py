@@ -269,6 +269,15 @@ def cmd_rectify(args) -> int:
     return 0
 
 
+def _selection_arguments(p) -> None:
+    """--period / --sample / --sample-seed, the same for one audit and for a batch."""
+    p.add_argument("--period", metavar="START:END", help="assessment period: judge only documents dated inside it, "
+                   "e.g. 2024-01-01:2024-12-31 (columns and the home page are judged whole, on the audit day)")
+    p.add_argument("--sample", type=int, metavar="N", help="judge a seeded random N documents per column (large portals)")
+    p.add_argument("--sample-seed", type=int, default=0, help="seed of --sample (default 0): the same seed re-draws "
+                   "the same documents")
+
+
 def cmd_batch(args) -> int:
     from .batch import run_batch
 
@@ -278,7 +287,8 @@ def cmd_batch(args) -> int:
         opts["contact"] = args.contact
     summary = run_batch(args.agencies, args.out, args.checklist or ["baseline.yaml"], workers=args.workers,
                         scheduler=args.scheduler, dask_local=args.dask_local, crawl_options=opts,
-                        progress=not args.quiet)
+                        progress=not args.quiet, audit_options={"period": args.period, "sample": args.sample,
+                                                                "sample_seed": args.sample_seed})
     print(f"部门 {summary['agencies']} 个，完成 {summary['finished']} 个（本次续跑跳过 {summary['resumed']} 个）："
           + "，".join(f"{k} {v}" for k, v in summary["status"].items()))
     print(f"排名 {summary['ranking']}；汇总 {summary['summary']}")
@@ -325,11 +335,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "links are left unverified, not failed. 'none' = no probe")
     a.add_argument("--insecure", action="store_true", help="read pages despite TLS errors (the TLS failure is still recorded)")
     a.add_argument("--as-of", help="judge as of this date (YYYY-MM-DD); default: the crawl day")
-    a.add_argument("--period", metavar="START:END", help="assessment period: judge only documents dated inside it, "
-                   "e.g. 2024-01-01:2024-12-31 (columns and the home page are judged as of --as-of)")
-    a.add_argument("--sample", type=int, metavar="N", help="judge a seeded random N documents per column (large portals)")
-    a.add_argument("--sample-seed", type=int, default=0, help="seed of --sample (default 0): the same seed re-draws "
-                   "the same documents")
+    _selection_arguments(a)
     a.add_argument("--agency-kind", type=_agency_kind, metavar="KIND",
                    help="机关类型 人民政府 | 部门 | 其他 (default: read from the site's name, and said so)")
     a.add_argument("--level", type=_level, metavar="LEVEL",
@@ -371,6 +377,7 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--internet-probe", metavar="HOST:PORT", type=_probe_target,
                    help="as for audit: the reachability probe before external link checks ('none' = no probe)")
     b.add_argument("--quiet", action="store_true", help="no progress bar")
+    _selection_arguments(b)
     b.set_defaults(func=cmd_batch)
 
     rc = sub.add_parser("rectify", help="re-audit: compare an audit with the previous one (已整改/未整改/新发现)",

@@ -24,7 +24,7 @@ class Selection:
     seed: int = 0
 
     @classmethod
-    def parse(cls, period: str | None = None, sample: int | None = None, seed: int = 0) -> "Selection":
+    def parse(cls, period: str | None = None, sample: int | None = None, sample_seed: int = 0) -> "Selection":
         """``period`` as ``2024-01-01:2024-12-31`` (either end may be left empty)."""
         span = None
         if period:
@@ -41,7 +41,7 @@ class Selection:
             span = (start, end)
         if sample is not None and sample < 1:
             raise SelectionError(f"--sample {sample}: at least one document per column")
-        return cls(span, sample, seed)
+        return cls(span, sample, sample_seed)
 
     def __bool__(self) -> bool:
         return self.period is not None or self.sample is not None
