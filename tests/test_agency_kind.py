@@ -163,3 +163,11 @@ def test_cli_and_aliases():
         normalize_kind("企业")
     with pytest.raises(SystemExit):
         build_parser().parse_args(["audit", "x", "-c", "b.yaml", "-o", "o", "--level", "地球"])
+
+
+def test_footer_host_keeps_names_that_contain_jishu():
+    """“主办：四川省教育厅科学技术处” is the whole name; only “技术支持/技术维护” starts another field."""
+    from zwgk_audit.extract.page import identity
+
+    assert identity("<div>主办：四川省教育厅科学技术处 制作维护：某中心</div>")["host"] == "四川省教育厅科学技术处"
+    assert identity("<div>主办单位：某县科学技术局技术支持：某公司</div>")["host"] == "某县科学技术局"

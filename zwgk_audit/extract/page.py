@@ -642,7 +642,7 @@ def identity(html: str) -> dict[str, str | None]:
     }
 
 
-HOST = re.compile(r"主办(?:单位)?\s*[:：]\s*([\u4e00-\u9fff（）()·]{3,40}?)(?=\s|&nbsp;|<|$|承办|协办|联系|地址|版权|电话|技术|网站|备案|[，,。|])")
+HOST = re.compile(r"主办(?:单位)?\s*[:：]\s*([\u4e00-\u9fff（）()·]{3,40}?)(?=\s|&nbsp;|<|$|承办|协办|联系|地址|版权|电话|技术支持|技术维护|技术保障|网站|备案|[，,。|])")
 
 
 def article_metadata(html: str | bytes, url: str) -> dict[str, object]:
