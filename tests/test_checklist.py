@@ -123,3 +123,28 @@ def test_any_corruption_gives_one_checklist_error(path, value):
     except ChecklistError as e:
         assert e.path == "h.yaml" and e.problems
         assert e.line is None or e.line >= 1
+
+
+def test_an_unclosed_quote_is_reported_where_it_opens(tmp_path, capsys):
+    from zwgk_audit.cli import main
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text('id: x\ntitle: "未闭合\ncategories: [{id: a, title: a, weight: 1}]\nitems:\n'
+                   '  - {id: A, title: t, check: manual, category: a, basis: {clause: c}}\n', encoding="utf-8")
+    assert main(["audit", "http://127.0.0.1:9/", "-c", str(bad), "-o", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert f"{bad}:2:" in err and "引号未闭合" in err and "第6行发现问题" in err
+
+
+def test_every_problem_is_listed_at_once_in_chinese(tmp_path):
+    text = ("id: x\ntitle: t\ncategories: [{id: a, title: a, weight: -1}]\nitems:\n"
+            "  - {id: A, title: t, check: nosuch, category: b, basis: {clause: c}}\n"
+            "  - {id: B, title: t, check: manual, category: a, weight: x, basis: {clause: c}}\n")
+    with pytest.raises(ChecklistError) as info:
+        parse_checklist(text, "p.yaml")
+    want = [(3, "categories[0](a).weight", "必须大于0"), (5, "items[0](A).check", "未知的检查类型 'nosuch'"),
+            (5, "items[0](A).category", "未声明的分类 'b'"), (6, "items[1](B).weight", "应为数字")]
+    got = info.value.problems
+    assert [(line, field) for line, field, _ in got] == [(line, field) for line, field, _ in want]
+    assert all(msg.startswith(prefix) for (_, _, msg), (_, _, prefix) in zip(got, want)), got
+    assert "4处问题" in str(info.value)

@@ -37,8 +37,8 @@ class ChecklistError(ValueError):
         self.path = str(path)
         self.problems = problems
         self.line, self.field, self.message = problems[0]
-        lines = [f"{self.path}:{ln if ln else '?'}: {fld or '(file)'}: {msg}" for ln, fld, msg in problems]
-        head = f"invalid checklist {self.path} ({len(problems)} problem{'s' if len(problems) > 1 else ''})"
+        lines = [f"{self.path}:{ln if ln else '?'}: {fld or '(文件)'}: {msg}" for ln, fld, msg in problems]
+        head = f"检查清单有误 {self.path}（{len(problems)}处问题）[invalid checklist]"
         super().__init__(head + "\n  " + "\n  ".join(lines))
 
 
@@ -226,28 +226,86 @@ def _semantic_problems(cl: Checklist) -> list[tuple[tuple, str]]:
     cat_ids = [c.id for c in cl.categories]
     for i, c in enumerate(cl.categories):
         if cat_ids.index(c.id) != i:
-            problems.append((("categories", i, "id"), f"duplicate category id {c.id!r}"))
+            problems.append((("categories", i, "id"), f"分类编号重复：{c.id!r} [duplicate category id]"))
     seen: set[str] = set()
     for i, it in enumerate(cl.items):
         if it.id in seen:
-            problems.append((("items", i, "id"), f"duplicate item id {it.id!r}"))
+            problems.append((("items", i, "id"), f"条目编号重复：{it.id!r} [duplicate item id]"))
         seen.add(it.id)
         if it.category not in cat_ids:
-            problems.append((("items", i, "category"), f"unknown category {it.category!r}; declared: {cat_ids}"))
+            problems.append((("items", i, "category"), f"未声明的分类 {it.category!r}；已声明：{cat_ids} [unknown category]"))
         if it.superseded_by is not None and it.superseded_by not in {x.id for x in cl.items}:
-            problems.append((("items", i, "superseded_by"), f"no item {it.superseded_by!r} in this checklist"))
+            problems.append((("items", i, "superseded_by"), f"本清单没有条目 {it.superseded_by!r} [no such item]"))
         spec = registry.get(it.check)
         if spec is None:
-            problems.append((("items", i, "check"), f"unknown check type {it.check!r}; known: {sorted(registry)}"))
+            problems.append((("items", i, "check"), f"未知的检查类型 {it.check!r}；可用：{sorted(registry)} [unknown check type]"))
             continue
         for key in it.params:
             if key not in spec.params:
                 problems.append(
-                    (("items", i, "params", key), f"{it.check} takes no parameter {key!r}; it takes {sorted(spec.params)}")
+                    (("items", i, "params", key), f"检查 {it.check} 没有参数 {key!r}；可用参数：{sorted(spec.params)} [unknown parameter]")
                 )
         for msg_loc, msg in spec.validate_params(it.params):
             problems.append((("items", i, "params", *msg_loc), msg))
     return problems
+
+
+def _yaml_problem(exc: yaml.YAMLError) -> tuple[int | None, str, str]:
+    """A YAML syntax error at the line where the problem starts: an unclosed quote is reported where the quote
+    opens (PyYAML's ``context_mark``), not at the end of the file where the parser noticed."""
+    start, found = getattr(exc, "context_mark", None), getattr(exc, "problem_mark", None)
+    context, problem = getattr(exc, "context", None) or "", getattr(exc, "problem", None) or str(exc)
+    where = start or found
+    line = where.line + 1 if where else None
+    hint = "引号未闭合？" if "quoted scalar" in context else ""
+    found_at = f"，第{found.line + 1}行发现问题" if start and found and found.line != start.line else ""
+    return line, "", f"YAML格式错误：{hint}{context + '，' if context else ''}{problem}{found_at} [not valid YAML]"
+
+
+# pydantic's error types in the words an evaluator reads (the original follows in brackets)
+PYDANTIC_ZH = {
+    "missing": "缺少必填字段", "extra_forbidden": "不认识的字段（拼写错误？）", "greater_than": "必须大于{gt:g}",
+    "greater_than_equal": "必须大于或等于{ge:g}", "less_than_equal": "必须小于或等于{le:g}",
+    "float_parsing": "应为数字", "float_type": "应为数字", "int_parsing": "应为整数", "int_type": "应为整数",
+    "bool_parsing": "应为 true 或 false", "bool_type": "应为 true 或 false", "string_type": "应为文字",
+    "string_too_short": "不能为空", "too_short": "不能为空列表", "list_type": "应为列表（[...]）",
+    "dict_type": "应为键值对（{...}）", "model_type": "应为键值对（{...}）", "literal_error": "取值应为 {expected} 之一",
+    "date_parsing": "应为日期（YYYY-MM-DD）", "date_from_datetime_parsing": "应为日期（YYYY-MM-DD）",
+    "date_type": "应为日期（YYYY-MM-DD）",
+}
+
+
+def _zh(error: dict) -> str:
+    text = PYDANTIC_ZH.get(error.get("type", ""))
+    if text is None:
+        return error["msg"]
+    try:
+        text = text.format(**(error.get("ctx") or {}))
+    except (KeyError, IndexError, ValueError, TypeError):
+        text = PYDANTIC_ZH[error["type"]].split("{")[0] or error["msg"]
+    return f"{text} [{error['msg']}]"
+
+
+def _raw_problems(data: dict) -> list[tuple[tuple, str]]:
+    """The cross-field problems that can be seen before the fields validate, so one run lists every problem:
+    unknown check types and categories, duplicate ids."""
+    from .checks import registry
+
+    listed = lambda key: data.get(key) if isinstance(data.get(key), list) else []  # noqa: E731
+    cats = [c.get("id") for c in listed("categories") if isinstance(c, dict)]
+    out: list[tuple[tuple, str]] = []
+    seen: set[str] = set()
+    for i, it in enumerate(listed("items")):
+        if not isinstance(it, dict):
+            continue
+        if isinstance(it.get("id"), str) and it["id"] in seen:
+            out.append((("items", i, "id"), f"条目编号重复：{it['id']!r} [duplicate item id]"))
+        seen.add(str(it.get("id")))
+        if isinstance(it.get("check"), str) and it["check"] not in registry:
+            out.append((("items", i, "check"), f"未知的检查类型 {it['check']!r}；可用：{sorted(registry)} [unknown check type]"))
+        if isinstance(it.get("category"), str) and cats and it["category"] not in cats:
+            out.append((("items", i, "category"), f"未声明的分类 {it['category']!r}；已声明：{cats} [unknown category]"))
+    return out
 
 
 def parse_checklist(text: str, path: str | Path = "<string>") -> Checklist:
@@ -255,22 +313,20 @@ def parse_checklist(text: str, path: str | Path = "<string>") -> Checklist:
     try:
         root = yaml.compose(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = mark.line + 1 if mark else None
-        raise ChecklistError(path, [(line, "", f"not valid YAML: {getattr(exc, 'problem', None) or exc}")]) from None
+        raise ChecklistError(path, [_yaml_problem(exc)]) from None
     if root is None:
-        raise ChecklistError(path, [(1, "", "the file is empty")])
+        raise ChecklistError(path, [(1, "", "文件为空 [the file is empty]")])
     lines = _line_map(root)
     data = yaml.safe_load(text)
     if not isinstance(data, dict):
-        raise ChecklistError(path, [(1, "", "the top level must be a mapping (id:, title:, categories:, items:)")])
+        raise ChecklistError(path, [(1, "", "顶层应为键值对（id:, title:, categories:, items:） [the top level must be a mapping]")])
     try:
         cl = Checklist.model_validate(data)
     except ValidationError as exc:
-        problems = [
-            (_line_for(lines, tuple(e["loc"])), _field_name(tuple(e["loc"]), data), e["msg"]) for e in exc.errors()
-        ]
-        raise ChecklistError(path, problems) from None
+        found = [(tuple(e["loc"]), _zh(e)) for e in exc.errors()]
+        found += [(loc, msg) for loc, msg in _raw_problems(data) if loc not in {f[0] for f in found}]
+        found.sort(key=lambda p: _line_for(lines, p[0]) or 0)
+        raise ChecklistError(path, [(_line_for(lines, loc), _field_name(loc, data), msg) for loc, msg in found]) from None
     sem = _semantic_problems(cl)
     if sem:
         raise ChecklistError(path, [(_line_for(lines, loc), _field_name(loc, data), msg) for loc, msg in sem])
@@ -283,10 +339,10 @@ def load_checklist(path: str | Path) -> Checklist:
     try:
         text = p.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ChecklistError(p, [(None, "", "file not found")]) from None
+        raise ChecklistError(p, [(None, "", "文件不存在 [file not found]")]) from None
     except UnicodeDecodeError as exc:
         line = p.read_bytes()[: exc.start].count(b"\n") + 1
-        raise ChecklistError(p, [(line, "", "not UTF-8 text (save the checklist as UTF-8)")]) from None
+        raise ChecklistError(p, [(line, "", "不是UTF-8编码的文本（请另存为UTF-8） [not UTF-8 text]")]) from None
     return parse_checklist(text, p)
 
 

@@ -110,12 +110,13 @@ class CheckSpec:
         problems: list[tuple[tuple, str]] = []
         for key in self.required:
             if key not in params:
-                problems.append(((key,), f"{self.type} needs parameter {key!r}"))
+                problems.append(((key,), f"检查 {self.type} 需要参数 {key!r} [{self.type} needs parameter {key!r}]"))
         for key, value in params.items():
             want = self.param_types.get(key)
             if want is not None and not isinstance(value, want):
                 names = want.__name__ if isinstance(want, type) else "/".join(t.__name__ for t in want)
-                problems.append(((key,), f"{key} must be {names}, got {type(value).__name__} {value!r}"))
+                problems.append(((key,), f"参数 {key} 的类型应为 {names}，实为 {type(value).__name__} {value!r} "
+                                         f"[{key} must be {names}]"))
         return problems
 
     def run(self, snapshot, params: dict[str, Any], ctx: Context) -> list[Finding]:

@@ -222,6 +222,8 @@ def crawl(url: str, out: str | Path | None = None, config: CrawlConfig | None = 
             kind = "attachment" if target in attachments else "page"
             rid = recorder.fetched(f, kind=kind)
             facts = builder.ingest(f, kind, rid)
+            if cfg.progress is not None:
+                cfg.progress(fetched, len(frontier))
             if f.final_url and f.final_url != target:
                 seen.add(canonical(f.final_url) or f.final_url)
             if facts is not None and facts.kind == "article":

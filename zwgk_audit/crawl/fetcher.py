@@ -13,6 +13,7 @@ import threading
 import time
 import warnings
 from dataclasses import dataclass, field
+from typing import Callable
 from urllib.parse import urljoin, urlsplit
 
 import requests
@@ -69,6 +70,8 @@ class CrawlConfig:
     dns_port: int = 53
     insecure_fallback: bool = False  # --insecure: on a TLS error, read the page unverified and record the error
     max_retry_after: float = 60.0  # seconds; a longer Retry-After is cut to this (the wait stays bounded)
+    # called after every page with (pages fetched, pages queued): the CLI's progress bar; never part of the evidence
+    progress: Callable[[int, int], None] | None = field(default=None, repr=False, compare=False)
 
     @property
     def ua(self) -> str:
