@@ -4,11 +4,50 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import re
 import sys
 import time
 from pathlib import Path
 
 DEMO_CHECKLISTS = ["baseline.yaml", "panjin-sfj-2019.yaml"]
+# exit codes: 0 audited (whatever the findings); 2 bad input (arguments, checklist, file); 3 the site could not be
+# audited (DNS failure, refused, home page unreachable or blocked) — outputs are still written, saying why;
+# 1 `ipv6`: the portal is 不符合
+EXIT_OK, EXIT_NONCOMPLIANT, EXIT_INPUT, EXIT_NOT_AUDITED = 0, 1, 2, 3
+HOSTLIKE = re.compile(r"^[\w-]+(\.[\w-]+)+(:\d+)?(/.*)?$")
+
+
+def target_or_error(target: str) -> str:
+    """An http(s) URL or an existing audit folder/WARC; anything else is a mistyped URL, said in words."""
+    if target.startswith(("http://", "https://")) or Path(target).exists():
+        return target
+    if target.lower().endswith((".gz", ".warc", ".json", ".csv", ".yaml", ".xlsx")):
+        raise FileNotFoundError(f"文件不存在：{target} [no such file]")
+    if "://" in target:
+        guess = "http://" + target.split("://", 1)[1]
+    elif target.startswith(("http:/", "https:/", "http:", "https:")):
+        guess = "http://" + target.split(":", 1)[1].lstrip("/")
+    elif HOSTLIKE.match(target):
+        guess = "http://" + target
+    else:
+        raise FileNotFoundError(f"“{target}”既不是网址，也不是已保存的评估目录或WARC文件 "
+                                f"[not a URL, and no snapshot at {target}]")
+    raise ValueError(f"“{target}”不是网址——是否应为 {guess} ？[not a URL — did you mean {guess}?]")
+
+
+def _progress_bar(max_pages: int):
+    """A tqdm bar on a terminal (pages fetched of the cap, queue, elapsed, ETA); None when stderr is not a TTY."""
+    if not sys.stderr.isatty():
+        return None, None
+    from tqdm import tqdm
+
+    bar = tqdm(total=max_pages, unit="页", desc="抓取", file=sys.stderr, dynamic_ncols=True)
+
+    def update(fetched: int, queued: int) -> None:
+        bar.update(fetched - bar.n)
+        bar.set_postfix_str(f"待抓取 {queued}", refresh=False)
+
+    return bar, update
 
 
 def _print_summary(audit, paths: dict) -> None:
@@ -66,35 +105,47 @@ def cmd_audit(args) -> int:
     from .checklist import load_checklists
 
     from .audit import audit
+    from .checks.evidence import home_unreachable
     from .crawl.crawler import crawl
+    from .selection import Selection
     from .snapshot import Snapshot
 
-    from .selection import Selection
-
+    target = target_or_error(args.target)
     checklist = load_checklists(args.checklist)
     Selection.parse(args.period, args.sample, args.sample_seed)  # a bad --period fails before the crawl, not after
     if args.agency_kind or args.level:  # stated by the evaluator: wins over the checklist's and the site's name
         checklist = checklist.model_copy(update={k: v for k, v in (("agency_kind", args.agency_kind),
                                                                    ("level", args.level)) if v})
     out = Path(args.out)
-    if args.target.startswith(("http://", "https://")):
+    if target.startswith(("http://", "https://")):
         if not (args.contact or os.environ.get("ZWGK_AUDIT_CONTACT")):
-            print("zwgk-audit: 提示 no --contact given: webmasters cannot reach you from the User-Agent "
-                  "(set --contact or ZWGK_AUDIT_CONTACT)", file=sys.stderr)
+            print("zwgk-audit: 提示：未指定 --contact，网站管理员无法从 User-Agent 联系评估人（可设 --contact 或环境变量 "
+                  "ZWGK_AUDIT_CONTACT）[no --contact given]", file=sys.stderr)
         servers, port = _nameserver(args.nameserver)
-        snap = crawl(args.target, out=out, max_pages=args.max_pages, rate=args.rate, contact=args.contact,
-                     probe_ipv6=any(i.check == "ipv6_support" for i in checklist.items), ipv6_url=args.ipv6_url,
-                     dns_nameservers=servers, dns_port=port,
-                     extra_hosts=tuple(args.extra_host or ()), insecure_fallback=args.insecure,
-                     scope=args.scope, check_external=not args.no_external, **_probe_option(args))
+        bar, progress = _progress_bar(args.max_pages)
+        t0 = time.monotonic()
+        try:
+            snap = crawl(target, out=out, progress=progress, max_pages=args.max_pages, rate=args.rate,
+                         contact=args.contact, probe_ipv6=any(i.check == "ipv6_support" for i in checklist.items),
+                         ipv6_url=args.ipv6_url, dns_nameservers=servers, dns_port=port,
+                         extra_hosts=tuple(args.extra_host or ()), insecure_fallback=args.insecure,
+                         scope=args.scope, check_external=not args.no_external, **_probe_option(args))
+        finally:
+            if bar is not None:
+                bar.close()
+        print(f"抓取完成 crawled: {snap.meta.get('pages_fetched', len(snap.pages))}页，用时{time.monotonic() - t0:.0f}秒",
+              file=sys.stderr)
     else:
-        snap = Snapshot.load(args.target)
+        snap = Snapshot.load(target)
     as_of = dt.date.fromisoformat(args.as_of) if args.as_of else None
     a = audit(snap, checklist, as_of=as_of, manual_results=args.manual, column_map=args.column_map,
               period=args.period, sample=args.sample, sample_seed=args.sample_seed, monitoring=args.monitoring)
     paths = a.write(out)
     _print_summary(a, paths)
-    return 0
+    if (why := home_unreachable(snap)):
+        print(f"zwgk-audit: 无法评估 not audited：{why}（已写出证据与报告）", file=sys.stderr)
+        return EXIT_NOT_AUDITED
+    return EXIT_OK
 
 
 def cmd_monitor(args) -> int:
@@ -249,7 +300,7 @@ def cmd_ipv6(args) -> int:
             print(f"      整改：{t.remediation}")
     if args.json:
         Path(args.json).write_text(__import__("json").dumps(result.to_json(), ensure_ascii=False, indent=2), encoding="utf-8")
-    return 0
+    return EXIT_NONCOMPLIANT if result.status == "fail" else EXIT_OK
 
 
 def cmd_rectify(args) -> int:
@@ -309,7 +360,7 @@ def build_parser() -> argparse.ArgumentParser:
                                    "输出 report.html、findings.csv、score.json、rectification.xlsx 和 WARC。")
     d.add_argument("--out", default="reports/demo", help="output directory (default: reports/demo)")
     d.add_argument("--seed", type=int, default=2026, help="sample portal seed (default 2026)")
-    d.add_argument("--max-pages", type=int, default=1000)
+    d.add_argument("--max-pages", type=int, default=1000, help="most pages to fetch (default 1000)")
     d.add_argument("--dialect", choices=sorted(DIALECTS), default="trs",
                    help="draw the sample portal as this CMS family does (default trs)")
     d.set_defaults(func=cmd_demo)
@@ -319,7 +370,8 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("target", help="portal URL (http/https) or path to snapshot.warc.gz / its directory")
     a.add_argument("-c", "--checklist", action="append", required=True, help="checklist YAML; repeat to merge")
     a.add_argument("-o", "--out", required=True, help="output directory")
-    a.add_argument("--max-pages", type=int, default=500)
+    a.add_argument("--max-pages", type=int, default=500, help="most pages to fetch (default 500); the report says "
+                   "when the cap cut the crawl short")
     a.add_argument("--rate", type=float, default=1.0, help="requests per second per host (default 1)")
     a.add_argument("--contact", help="e-mail added to the User-Agent so webmasters can reach you")
     a.add_argument("--extra-host", action="append", help="another host in the portal's scope (e.g. the 信息公开 platform)")
@@ -355,25 +407,25 @@ def build_parser() -> argparse.ArgumentParser:
     dv.add_argument("-o", "--out", help="write the checklist YAML here")
     dv.add_argument("--baseline", help="merge with this checklist (e.g. baseline.yaml): stricter limits win")
     dv.add_argument("--id", help="checklist id (default: the file name)")
-    dv.add_argument("--agency")
-    dv.add_argument("--year", type=int)
+    dv.add_argument("--agency", help="the agency the plan binds (default: read from the plan's title)")
+    dv.add_argument("--year", type=int, help="the plan's year (default: read from its title or date)")
     dv.set_defaults(func=cmd_derive)
 
     b = sub.add_parser("batch", help="audit many agencies from a CSV: resumable, ranked, threads or Dask",
                        description="批量评估：CSV 含 agency,url（可选 checklist,region,level,kind,share,scope）。每个部门原子写入 "
                                    "OUT/agencies/<slug>/，中断后重跑同一命令会跳过已完成部门；输出 ranking.csv/.xlsx 和 summary.html。")
     b.add_argument("agencies", help="CSV with columns agency,url[,checklist,region,level,kind,share,scope]")
-    b.add_argument("-o", "--out", required=True)
+    b.add_argument("-o", "--out", required=True, help="output folder: one sub-folder per agency, ranking and summary")
     b.add_argument("-c", "--checklist", action="append", help="default checklist(s) (default: baseline.yaml)")
     b.add_argument("--workers", type=int,
                    help="agencies crawled at once, one per host whatever the number (default: 50 per CPU)")
     b.add_argument("--scheduler", help="run on an existing Dask cluster, e.g. tcp://host:8786 (OUT must be shared)")
     b.add_argument("--dask-local", type=int, metavar="N",
                    help="processes of the local Dask cluster (default: one per CPU; 0 = threads in this process)")
-    b.add_argument("--max-pages", type=int, default=500)
+    b.add_argument("--max-pages", type=int, default=500, help="most pages to fetch per agency (default 500)")
     b.add_argument("--rate", type=float, default=1.0, help="requests per second per host (default 1)")
-    b.add_argument("--contact")
-    b.add_argument("--no-external", action="store_true")
+    b.add_argument("--contact", help="e-mail added to the User-Agent so webmasters can reach you")
+    b.add_argument("--no-external", action="store_true", help="do not HEAD-check links to other sites")
     b.add_argument("--internet-probe", metavar="HOST:PORT", type=_probe_target,
                    help="as for audit: the reachability probe before external link checks ('none' = no probe)")
     b.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -390,7 +442,7 @@ def build_parser() -> argparse.ArgumentParser:
     v6 = sub.add_parser("ipv6", help="judge a portal's IPv6 support: DNS, reachability, IPv4/IPv6 parity, depth",
                         description="检测门户网站IPv6支持：AAAA与IPv6域名服务器、IPv6可访问、IPv4/IPv6内容一致（≥90%）、"
                                     "二三级链接覆盖率。评估机器无IPv6时可访问性与一致性记为无法核验。")
-    v6.add_argument("url")
+    v6.add_argument("url", help="the portal's home page URL (under its DNS name)")
     v6.add_argument("--nameserver", help="DNS server to ask, IP[:PORT] (default: the system's)")
     v6.add_argument("--link", action="append", help="a second/third-level page URL for the depth test (repeatable)")
     v6.add_argument("--depth-ratio", type=float, default=0.9, help="share of links whose hosts must pass (default 0.9)")
@@ -418,10 +470,10 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("serve-sample", help="serve the sample portal on loopback for exploring",
                        description="在本机回环地址上运行示例门户。--plant key=value 植入缺陷，如 late_documents=2、"
                                    "missing_columns=政府信息公开年报；--manifest 写出植入清单。")
-    s.add_argument("--port", type=int, default=8000)
-    s.add_argument("--seed", type=int, default=2026)
+    s.add_argument("--port", type=int, default=8000, help="loopback port to serve on (default 8000)")
+    s.add_argument("--seed", type=int, default=2026, help="sample portal seed: the same seed, the same portal (default 2026)")
     s.add_argument("--as-of", help="the portal's 'today' (YYYY-MM-DD)")
-    s.add_argument("--encoding", choices=["utf-8", "gbk"], default="utf-8")
+    s.add_argument("--encoding", choices=["utf-8", "gbk"], default="utf-8", help="encoding the portal is served in (gbk: GB18030 bytes, declared gbk)")
     s.add_argument("--dialect", choices=sorted(DIALECTS), default="trs",
                    help="draw the portal as this CMS family does: " + "; ".join(f"{d.id} = {d.cms}" for d in DIALECTS.values()))
     s.add_argument("--plant", action="append", metavar="KEY=VALUE", help="plant a defect (repeatable)")
@@ -439,10 +491,10 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except ChecklistError as exc:
         print(f"zwgk-audit: {exc}", file=sys.stderr)
-        return 2
+        return EXIT_INPUT
     except (FileNotFoundError, ValueError) as exc:  # ChecklistError, ManualResultsError, bad dates: one clear line
         print(f"zwgk-audit: {exc}", file=sys.stderr)
-        return 2
+        return EXIT_INPUT
     except BrokenPipeError:  # output piped into head(1): the work is done and written
         sys.stderr.close()
         return 0

@@ -83,7 +83,9 @@ def home_unreachable(snapshot) -> str | None:
     if row["kind"] == "robots_blocked":
         return "首页被robots.txt禁止抓取"
     if row["kind"] == "error":
-        return f"首页无法访问：{_s(row['error'])}"
+        from ..crawl.errors import in_chinese
+
+        return f"首页无法访问：{in_chinese(_s(row['error']))}"
     if row["kind"] == "blocked":
         return f"首页{_s(row['error'])}，无法核验（拦截不等于不合规）"
     if not pd.isna(row["status"]) and row["status"] >= 400:
