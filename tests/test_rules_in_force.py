@@ -177,5 +177,5 @@ def test_bad_dates_are_checklist_errors():
     with pytest.raises(ChecklistError, match="effective_until 2019-05-14 is before effective_from 2019-05-15"):
         checklist_of("  - {id: X, title: x, check: publication_timeliness, category: c, basis: {clause: x}, "
                      "effective_from: 2019-05-15, effective_until: 2019-05-14}\n")
-    with pytest.raises(ChecklistError, match="superseded_by: no item 'NOPE'"):
+    with pytest.raises(ChecklistError, match="superseded_by: 本清单没有条目 'NOPE'"):
         checklist_of(OLD.replace("effective_until: 2019-05-14}", "effective_until: 2019-05-14, superseded_by: NOPE}"))

@@ -223,8 +223,10 @@ class Audit:
                 f"{s.appraisal_share if s.appraisal_share is not None else '—'} 分</p>")
         if s.vetoed:
             head += f"<p style='color:#c62828'>单项否决：{escape(', '.join(s.vetoed))}</p>"
-        cats = pd.DataFrame(s.categories)[["title", "weight", "score", "coverage", "failed_items"]]
-        failed = self.findings[self.findings["status"] == "fail"][["item_id", "item_title", "subject", "message"]]
+        cats = pd.DataFrame(s.categories)[["title", "weight", "score", "coverage", "failed_items"]].rename(
+            columns={"title": "分类", "weight": "权重", "score": "得分", "coverage": "覆盖率", "failed_items": "不符合项目"})
+        failed = self.findings[self.findings["status"] == "fail"][["item_id", "item_title", "subject", "message"]].rename(
+            columns={"item_id": "编号", "item_title": "检查项", "subject": "对象", "message": "说明"})
         return (head + cats.to_html(index=False, escape=True)
                 + "<h4>不符合</h4>" + failed.head(50).to_html(index=False, escape=True))
 

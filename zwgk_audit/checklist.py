@@ -96,7 +96,8 @@ class Item(_Model):
     @model_validator(mode="after")
     def _window(self) -> "Item":
         if self.effective_from and self.effective_until and self.effective_until < self.effective_from:
-            raise ValueError(f"effective_until {self.effective_until} is before effective_from {self.effective_from}")
+            raise ValueError(f"施行截止日{self.effective_until}早于施行日{self.effective_from} "
+                             f"[effective_until {self.effective_until} is before effective_from {self.effective_from}]")
         return self
 
     @property

@@ -86,7 +86,8 @@ def cmd_demo(args) -> int:
 
     out = Path(args.out)
     portal = generate(SampleConfig(seed=args.seed, as_of=dt.date.today(), defects=DEMO_DEFECTS, dialect=args.dialect))
-    checklist = load_checklists(DEMO_CHECKLISTS)
+    # the plan's checklist names its own agency (盘锦市司法局): the demo audits the sample portal's
+    checklist = load_checklists(DEMO_CHECKLISTS).model_copy(update={"agency": portal.config.agency})
     with SampleServer(portal) as srv:
         print(f"示例门户 sample portal: {srv.url}（已植入缺陷 {len(portal.manifest['defects'])} 处）")
         t0 = time.monotonic()
@@ -208,7 +209,7 @@ def cmd_derive(args) -> int:
           f"{f'，{source.tables}个表格按表格读取' if source.tables else ''}）：{sections}个部分，{len(plan.clauses)}项任务，"
           f"{sum(1 for c in plan.clauses if c.responsible_units)}项写明责任单位（共{units}个单位）")
     if not plan.clauses:
-        print(f"zwgk-audit: {path}: no task clauses found (numbering 一、/（一）/1./（1） not recognised)", file=sys.stderr)
+        print(f"zwgk-audit: {path}：未找到编号任务（一、/（一）/1./（1）编号未识别）[no task clauses found]", file=sys.stderr)
         return 2
     baseline = load_checklist(checklist_path(args.baseline)) if args.baseline else None
     year = args.year or plan_year(plan)
@@ -407,7 +408,7 @@ def build_parser() -> argparse.ArgumentParser:
     dv.add_argument("-o", "--out", help="write the checklist YAML here")
     dv.add_argument("--baseline", help="merge with this checklist (e.g. baseline.yaml): stricter limits win")
     dv.add_argument("--id", help="checklist id (default: the file name)")
-    dv.add_argument("--agency", help="the agency the plan binds (default: read from the plan's title)")
+    dv.add_argument("--agency", help="the agency the plan binds, written into the checklist (reports name it)")
     dv.add_argument("--year", type=int, help="the plan's year (default: read from its title or date)")
     dv.set_defaults(func=cmd_derive)
 

@@ -40,6 +40,9 @@ from .checklist import Checklist
 from .checks.base import STATUSES
 
 VETO_CAP = 59.0
+POINTS_LABELS = {"item_id": "编号", "title": "检查项", "category": "分类", "share": "占分", "earned": "得分", "lost": "失分",
+                 "unmeasured": "未测量", "failed_subjects": "不符合对象数", "state": "状态"}
+STATE_LABELS = {"pass": "符合", "fail": "不符合", "partial": "部分符合", "unmeasured": "未测量", "not_applicable": "不适用"}
 
 
 @dataclass
@@ -112,9 +115,12 @@ class Score:
         }
 
     def _repr_html_(self) -> str:
-        head = (f"<p><b>{'未测' if self.score is None else f'{self.score:.1f}'}</b> 分（{self.scheme}）"
+        scheme = "国办秘函〔2019〕19号计分" if self.scheme == "gb19" else "加权计分"
+        head = (f"<p><b>{'未测' if self.score is None else f'{self.score:.1f}'}</b> 分（{scheme}）"
                 f"{'，' + self.grade if self.grade else ''}，覆盖率 {self.coverage:.0%}</p>")
-        return head + self.points_lost().head(20).to_html(index=False, escape=True)
+        shown = self.points_lost().head(20).rename(columns=POINTS_LABELS)
+        shown["状态"] = shown["状态"].map(lambda v: STATE_LABELS.get(v, v))
+        return head + shown.to_html(index=False, escape=True)
 
 
 def _item_states(findings: pd.DataFrame, checklist: Checklist) -> list[ItemScore]:
