@@ -45,6 +45,7 @@ def render_html(audit) -> str:
         points=points, points_chart=points_lost_chart(points),
         by_category=[(c, findings[findings["category"] == c.id]) for c in audit.checklist.categories],
         snapshot_summary=audit.snapshot.summary(),
+        unauditable=getattr(audit, "unauditable", None),
         incomplete=getattr(audit, "incomplete", []), unjudged=getattr(audit, "unjudged", []),
         reposts=getattr(audit, "reposts", []), agency=getattr(audit, "agency", None),
         selection=audit.selection.describe(audit.snapshot.articles) if getattr(audit, "selection", None) else "",
