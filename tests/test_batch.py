@@ -47,17 +47,17 @@ def test_bad_rows_and_a_dead_agency_do_not_stop_the_batch(tmp_path, capsys):
         rows, problems = read_agencies(csv_path)
         assert len(rows) == 3 and len(problems) == 2 and all(":5:" in p or ":6:" in p for p in problems)
         summary = run_batch(csv_path, tmp_path / "out", ["baseline.yaml"], workers=2, dask_local=0, progress=False,
-                            crawl_options={"rate": 0, "check_external": False, "retries": 0})
-    assert summary["finished"] == 3 and summary["status"].get("unreachable") == 1
+                            crawl_options={"rate": 0, "check_external": False, "retries": 0}, skip_bad_rows=True)
+    assert summary["finished"] == 3 and summary["status"].get("unreachable") == 1 and len(summary["skipped_rows"]) == 2
     ranking = pd.read_csv(tmp_path / "out" / "ranking.csv", encoding="utf-8-sig")
-    # an unreachable agency is an incomplete audit: listed apart, never ranked among complete ones
-    assert list(ranking["rank"])[:2] == ["1", "2"] and ranking.iloc[-1]["status"] == "unreachable"
-    assert ranking.iloc[-1]["completeness"] == "评估不完整" and "不参与排名" in ranking.iloc[-1]["rank"]
+    # an unreachable agency is listed apart, never ranked among complete ones
+    assert list(ranking["rank"])[:2] == ["1", "2"] and ranking.iloc[-1]["status"] == "无法评估"
+    assert ranking.iloc[-1]["completeness"] == "未评估" and ranking.iloc[-1]["rank"] == "不参与排名（无法评估）"
     assert ranking.iloc[0]["score"] >= ranking.iloc[1]["score"]
     for slug in ranking["slug"]:
         d = tmp_path / "out" / "agencies" / slug
         assert (d / "result.json").exists()
-    ok = ranking[ranking["status"] != "unreachable"]["slug"]
+    ok = ranking[ranking["status"] != "无法评估"]["slug"]
     assert all((tmp_path / "out" / "agencies" / s / "report.html").exists() for s in ok)
     html = (tmp_path / "out" / "summary.html").read_text(encoding="utf-8")
     assert "示范0局" in html and "得分分布" in html
@@ -65,7 +65,7 @@ def test_bad_rows_and_a_dead_agency_do_not_stop_the_batch(tmp_path, capsys):
     # rerun: everything is done already, nothing is redone
     lines = (tmp_path / "out" / "progress.jsonl").read_text(encoding="utf-8").splitlines()
     again = run_batch(csv_path, tmp_path / "out", ["baseline.yaml"], workers=2, progress=False,
-                      crawl_options={"rate": 0, "check_external": False, "retries": 0})
+                      crawl_options={"rate": 0, "check_external": False, "retries": 0}, skip_bad_rows=True)
     assert again["resumed"] == 3
     assert (tmp_path / "out" / "progress.jsonl").read_text(encoding="utf-8").splitlines() == lines
 

@@ -24,6 +24,9 @@ from .scoring import Score, score
 from .selection import Selection
 from .snapshot import Snapshot
 
+AUDIT_STATUS = {"ok": "已评估", "partial": "部分评估", "unreachable": "无法评估", "error": "出错"}
+PARTIAL_COVERAGE = 0.5  # below this share of the weight measured, an audit of a reachable site is 部分评估
+
 FINDING_COLUMNS = ["item_id", "item_title", "check", "category", "subject", "status", "measured", "expected",
                    "evidence_url", "warc_record_id", "fetched_at", "basis", "responsible_unit", "veto", "message"]
 
@@ -143,6 +146,21 @@ class Audit:
                        and isinstance(m, str) and m.startswith(REPOST)})
 
     @property
+    def unauditable(self) -> str | None:
+        """Why the site could not be audited at all (its home page was not read: DNS failure, refused, timeout,
+        HTTP 4xx/5xx, blocked), in Chinese; None when it was read."""
+        from .checks.evidence import home_unreachable
+
+        return home_unreachable(self.snapshot)
+
+    @property
+    def status(self) -> str:
+        """``ok`` / ``partial`` (under half the weight measured) / ``unreachable``; :data:`AUDIT_STATUS` names them."""
+        if self.unauditable:
+            return "unreachable"
+        return "partial" if self.score.coverage < PARTIAL_COVERAGE else "ok"
+
+    @property
     def complete(self) -> bool:
         """False when the crawl was cut short or the auditing machine could not judge part of the site (评估不完整)."""
         return not self.incomplete
@@ -164,6 +182,8 @@ class Audit:
     def rectification(self, working_days: int = 20) -> pd.DataFrame:
         """The 整改清单 (a copy: the files and the report written later use the same rows)."""
         cache = self.__dict__.setdefault("_rectification", {})
+        if working_days not in cache and (why := self.unauditable):  # one row saying so, never an empty list
+            cache[working_days] = rectify.unauditable_rows(why, self.snapshot.start_url, self.as_of)
         if working_days not in cache:
             cache[working_days] = rectify.rectification_rows(self.findings, self.checklist, self.as_of, working_days)
         return cache[working_days].copy()
@@ -188,7 +208,9 @@ class Audit:
         paths["score"] = out / "score.json"
         data = {
             "checklist": self.checklist.id, "agency": self.checklist.agency, "url": self.snapshot.start_url,
-            "as_of": self.as_of.isoformat(), "complete": self.complete,
+            "as_of": self.as_of.isoformat(), "status": AUDIT_STATUS[self.status], "status_code": self.status,
+            "reason": f"无法评估：{self.unauditable}" if self.unauditable else "；".join(self.incomplete),
+            "complete": self.complete,
             "completeness": "完整" if self.complete else "评估不完整", "incomplete_reasons": self.incomplete,
             "unjudged_items": self.unjudged, "reposts_set_aside": self.reposts, "agency_profile": self.agency.to_json(),
             "selection": self.selection.describe(self.snapshot.articles),
@@ -201,7 +223,8 @@ class Audit:
                                     encoding="utf-8")
         rect = self.rectification()
         paths["rectification"] = out / "rectification.xlsx"
-        rectify.to_excel(rect, paths["rectification"])
+        rectify.to_excel(rect, paths["rectification"],
+                         title=f"{self.checklist.agency}整改清单" if self.checklist.agency else "整改清单")
         rectify.to_csv(rect, out / "rectification.csv")
         (out / "rectification.md").write_text(rectify.to_markdown(rect), encoding="utf-8")
         if self.snapshot.warc_path:

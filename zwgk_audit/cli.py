@@ -340,9 +340,13 @@ def cmd_batch(args) -> int:
     summary = run_batch(args.agencies, args.out, args.checklist or ["baseline.yaml"], workers=args.workers,
                         scheduler=args.scheduler, dask_local=args.dask_local, crawl_options=opts,
                         progress=not args.quiet, audit_options={"period": args.period, "sample": args.sample,
-                                                                "sample_seed": args.sample_seed})
-    print(f"部门 {summary['agencies']} 个，完成 {summary['finished']} 个（本次续跑跳过 {summary['resumed']} 个）："
-          + "，".join(f"{k} {v}" for k, v in summary["status"].items()))
+                                                                "sample_seed": args.sample_seed},
+                        skip_bad_rows=args.skip_bad_rows, retry_failed=args.retry_failed)
+    print(f"部门 {summary['agencies']} 个，完成 {summary['finished']} 个（本次续跑跳过 {summary['resumed']} 个"
+          + (f"，重新评估上次无法评估/出错的 {summary['retried']} 个" if args.retry_failed else "") + "）："
+          + "，".join(f"{k} {v}" for k, v in summary["status_labels"].items()))
+    if summary["skipped_rows"]:
+        print(f"跳过有问题的行 {len(summary['skipped_rows'])} 行（见上方 stderr 列出的行号）")
     print(f"排名 {summary['ranking']}；汇总 {summary['summary']}")
     return 0
 
@@ -430,6 +434,12 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--internet-probe", metavar="HOST:PORT", type=_probe_target,
                    help="as for audit: the reachability probe before external link checks ('none' = no probe)")
     b.add_argument("--quiet", action="store_true", help="no progress bar")
+    b.add_argument("--skip-bad-rows", action="store_true",
+                   help="skip CSV rows that cannot be used (listed with their line numbers) and audit the rest; "
+                        "default: any bad row stops the batch before anything is crawled")
+    b.add_argument("--retry-failed", action="store_true",
+                   help="audit again the agencies whose last result was 无法评估 (unreachable) or 出错 (error); "
+                        "finished agencies are still skipped")
     _selection_arguments(b)
     b.set_defaults(func=cmd_batch)
 

@@ -278,3 +278,20 @@ def diff_audits(new_dir: str | Path, old_dir: str | Path) -> tuple[pd.DataFrame,
               "fixed": int((diff["状态"] == "已整改").sum()), "new": int((diff["状态"] == "新发现").sum()),
               "persisting": int((diff["状态"] == "未整改").sum())}
     return diff, change
+
+
+def unauditable_rows(reason: str, url: str, as_of: dt.date) -> pd.DataFrame:
+    """The 整改清单 of a site that could not be audited: one row saying so and why, never an empty list that
+    reads like 未发现问题."""
+    row = {
+        "序号": 1, KEY: "UNAUDITABLE",
+        "检查项": "无法评估",
+        "问题": f"无法评估：{reason}。网站未能读取，本次评估没有判断任何检查项，不能视为“未发现问题”。",
+        "依据": "各检查项均须读取网站页面后判定",
+        "证据": f"{url}（评估日期 {as_of.isoformat()}）",
+        "责任单位": "网站主办单位",
+        "整改要求": "核实网址是否正确、网站能否从互联网正常访问（域名解析、服务器运行、防护设置）；恢复访问后重新评估",
+        "整改时限": "恢复访问后重新评估",
+        "状态": "无法评估",
+    }
+    return pd.DataFrame([row], columns=[*COLUMNS, KEY])

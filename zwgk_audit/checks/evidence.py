@@ -76,20 +76,28 @@ def _s(v) -> str:
 
 
 def home_unreachable(snapshot) -> str | None:
-    """Why nothing can be judged: the home page itself failed (None when it was fetched)."""
+    """Why nothing can be judged: the home page itself failed (None when it was fetched), in Chinese
+    (``首页无法访问（连接被拒绝）``; the fetcher's own text stays in the WARC and ``pages.error``)."""
+    from ..crawl.errors import fetch_error_zh, http_status_zh
+
     row = snapshot.page(snapshot.start_url)
     if row is None:
         return "首页未抓取"
     if row["kind"] == "robots_blocked":
+        from urllib.parse import urlsplit, urlunsplit
+
+        parts = urlsplit(snapshot.start_url)
+        robots = snapshot.page(urlunsplit((parts.scheme, parts.netloc, "/robots.txt", "", "")))
+        if robots is not None and not pd.isna(robots["status"]) and robots["status"] >= 500:  # the server is down
+            return (f"首页无法访问：robots.txt返回{http_status_zh(int(robots['status']))}，"
+                    f"按RFC 9309视为全站禁止抓取")
         return "首页被robots.txt禁止抓取"
     if row["kind"] == "error":
-        from ..crawl.errors import in_chinese
-
-        return f"首页无法访问：{in_chinese(_s(row['error']))}"
+        return f"首页无法访问（{fetch_error_zh(_s(row['error']))}）"
     if row["kind"] == "blocked":
         return f"首页{_s(row['error'])}，无法核验（拦截不等于不合规）"
     if not pd.isna(row["status"]) and row["status"] >= 400:
-        return f"首页返回HTTP {int(row['status'])}"
+        return f"首页返回{http_status_zh(int(row['status']))}"
     return None
 
 

@@ -81,6 +81,7 @@ def render_html(audit) -> str:
         snapshot_summary=crawl_summary(audit.snapshot), table_labels=TABLE_LABELS,
         weights_note=weights_explained(audit.score, audit.checklist),
         category_titles={c.id: c.title for c in audit.checklist.categories},
+        unauditable=getattr(audit, "unauditable", None),
         incomplete=getattr(audit, "incomplete", []), unjudged=getattr(audit, "unjudged", []),
         reposts=getattr(audit, "reposts", []), agency=getattr(audit, "agency", None),
         selection=audit.selection.describe(audit.snapshot.articles) if getattr(audit, "selection", None) else "",
