@@ -406,3 +406,38 @@ def test_cli_audit_issuer(defect_snapshot, tmp_path, capsys):
     doc = Document(out / "rectification.docx")
     assert doc.paragraphs[0].text == "关于示范市应急管理局政务公开评估发现问题的整改通知"
     assert doc.paragraphs[-2].text == "市政府办公室政务公开科"
+
+
+@pytest.mark.parametrize("incomplete", [(), ("抓取达到页面上限（5页）",)])
+def test_nothing_to_rectify_says_so_and_never_hides_an_incomplete_audit(checklist, incomplete, tmp_path):
+    from zwgk_audit.notice import write_notice
+
+    rows = rectify.rectification_rows(pd.DataFrame(columns=["item_id", "status"]), checklist, AS_OF)
+    info = rectify.NoticeInfo(agency=AGENCY, evaluation=EVALUATION, as_of=AS_OF, incomplete=incomplete)
+    rectify.to_rectification_xlsx(rows, tmp_path / "r.xlsx", info)
+    write_notice(rows, tmp_path / "r.docx", info)
+    wb = load_workbook(tmp_path / "r.xlsx")
+    assert wb.sheetnames == ["汇总", "证据附录"]
+    ws = wb["汇总"]
+    opening = Document(tmp_path / "r.docx").paragraphs[2].text
+    if incomplete:
+        assert ws["E4"].value == "评估不完整：抓取达到页面上限（5页）"
+        assert ws.cell(HEADER + 1, 1).value.startswith("本次评估不完整")
+        assert "本次评估不完整（抓取达到页面上限（5页））" in opening and "经评估，未发现需要整改的问题" not in opening
+    else:
+        assert ws["E4"].value == "完整" and ws.cell(HEADER + 1, 1).value == "未发现需要整改的问题。"
+        assert opening.endswith("经评估，未发现需要整改的问题。")
+
+
+def test_long_hostile_agency_name_still_writes_both_files(checklist, tmp_path):
+    from zwgk_audit.notice import write_notice
+
+    agency = "=HYPERLINK(\"http://evil\")" + "某" * 300  # a checklist or site name nobody checked
+    rows = rectify.rectification_rows(pd.DataFrame(columns=["item_id", "status"]), checklist, AS_OF)
+    info = rectify.NoticeInfo(agency=agency, evaluation=EVALUATION, as_of=AS_OF, issuer="@" + "组" * 300)
+    rectify.to_rectification_xlsx(rows, tmp_path / "r.xlsx", info)
+    write_notice(rows, tmp_path / "r.docx", info)
+    ws = load_workbook(tmp_path / "r.xlsx")["汇总"]
+    assert ws["C2"].value == "'" + agency and ws["C4"].value == "'@" + "组" * 300
+    doc = Document(tmp_path / "r.docx")
+    assert doc.paragraphs[1].text == agency + "："  # Word holds no formulas: the name as written

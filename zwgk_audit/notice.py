@@ -149,8 +149,8 @@ def write_notice(df: pd.DataFrame, path: str | Path, info: NoticeInfo) -> Path:
     normal.font.name = BODY_FONT
     normal.font.size = Pt(16)
     normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
-    doc.core_properties.title = _text(info.notice_title)
-    doc.core_properties.author = _text(info.issuer)
+    doc.core_properties.title = _text(info.notice_title)[:255]  # the package's limit for a property
+    doc.core_properties.author = _text(info.issuer)[:255]
     _footer(section)
 
     _paragraph(doc, info.notice_title, TITLE_FONT, 22, True, WD_ALIGN_PARAGRAPH.CENTER, space_after=12)
@@ -163,15 +163,18 @@ def write_notice(df: pd.DataFrame, path: str | Path, info: NoticeInfo) -> Path:
     ids = "、".join(info.checklists)
     opening = (f"{info.issuer}于{chinese_day(info.as_of)}依据{evaluation}"
                + (f"（检查清单：{ids}）" if ids else "") + f"对你单位{site}政务公开情况进行了评估。")
+    incomplete = f"本次评估不完整（{'；'.join(info.incomplete)}）" if info.incomplete else ""
     if n:
         opening += (f"经评估，发现问题{n}项" + (f"（其中单项否决项{vetoes}项）" if vetoes else "")
-                    + f"，涉及{len(groups)}个责任单位，现将问题清单通知如下。请按整改时限完成整改，整改时限为：{info.rule(df)}。"
+                    + f"，涉及{len(groups)}个责任单位，现将问题清单通知如下。请于整改时限内完成整改（{info.rule(df)}）。"
                     "整改完成后，请在整改清单中填写整改措施、责任人、计划完成时间、完成情况并附佐证材料，"
                     f"报送{info.issuer}。")
+        if incomplete:
+            opening += f"{incomplete}，未能评估的部分不在本通知所列问题之内。"
+    elif incomplete:  # nothing found is not nothing wrong when part of the site could not be judged
+        opening += f"{incomplete}，未能形成完整的问题清单；已评估的部分未发现需要整改的问题。"
     else:
         opening += "经评估，未发现需要整改的问题。"
-    if info.incomplete:
-        opening += f"本次评估不完整（{'；'.join(info.incomplete)}），未能评估的部分不在本通知所列问题之内。"
     _paragraph(doc, opening, indent=True, space_after=6)
 
     for number, (unit, ks) in enumerate(groups.items(), start=1):

@@ -329,9 +329,11 @@ def rectification_rows(findings: pd.DataFrame, checklist: Checklist, as_of: dt.d
         shown = problems[:10]
         more = f"\n……等共{len(problems)}处" if len(problems) > 10 else ""
         evidence: list[dict] = []
+        seen: set[str] = set()
         for _, f in pd.concat([mine, *e.absorbed]).iterrows():
             url = f["evidence_url"]
-            if url and all(x["url"] != url for x in evidence):
+            if url and url not in seen:
+                seen.add(url)
                 evidence.append({"url": url, "subject": f["subject"], "fetched_at": f["fetched_at"],
                                  "warc_record_id": f["warc_record_id"]})
         urls = [x["url"] for x in evidence]
@@ -657,6 +659,8 @@ def to_rectification_xlsx(df: pd.DataFrame, path: str | Path, info: NoticeInfo) 
 
 def _write_sheet(ws, info: NoticeInfo, rule: str, title: str, intro: str, header: list[str], rows: list[list],
                  links: list[str | None], link_column: str = "证据", fill_in: bool = True) -> None:
+    from copy import copy
+
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.page import PageMargins
@@ -729,22 +733,30 @@ def _write_sheet(ws, info: NoticeInfo, rule: str, title: str, intro: str, header
     ws.row_dimensions[HEADER_ROW].height = 28
     dates = {header.index(c) for c in ("整改时限", "计划完成时间", "抓取时间") if c in header}
     at_link = header.index(link_column) if link_column in header else None
+    styles: dict[tuple, object] = {}  # a column's style, set once and copied: openpyxl hashes every assignment
     for k, row in enumerate(rows):
         r = HEADER_ROW + 1 + k
         lines = 1
         for i, value in enumerate(row):
-            cell = put(r, i + 1, value)
-            cell.border = border
-            if i in dates:
-                cell.number_format = DATE_FORMAT if header[i] != "抓取时间" else "yyyy-mm-dd hh:mm:ss"
-            if i in inputs:
-                cell.protection = unlocked
-                cell.fill = input_fill
-            if i == at_link and links[k]:
-                cell.hyperlink = links[k]
-                cell.font = link_font
-            if i == 0:
-                cell.alignment = first
+            cell = ws.cell(row=r, column=i + 1, value=xlsx_value(value))
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # never a formula, whatever the text
+            link = links[k] if i == at_link else None
+            key = (i, bool(link))
+            if key in styles:
+                cell._style = copy(styles[key])
+            else:
+                cell.font = link_font if link else font
+                cell.alignment = first if i == 0 else wrap
+                cell.border = border
+                if i in dates:
+                    cell.number_format = DATE_FORMAT if header[i] != "抓取时间" else "yyyy-mm-dd hh:mm:ss"
+                if i in inputs:
+                    cell.protection = unlocked
+                    cell.fill = input_fill
+                styles[key] = copy(cell._style)
+            if link:
+                cell.hyperlink = link
             lines = max(lines, _lines(cell.value, width[i]))
         ws.row_dimensions[r].height = min(409, max(16, 13.5 * lines))
     if not rows:
@@ -764,7 +776,7 @@ def _write_sheet(ws, info: NoticeInfo, rule: str, title: str, intro: str, header
     ws.print_options.horizontalCentered = True
     ws.oddFooter.center.text = "第 &P 页 共 &N 页"
     ws.oddFooter.center.size = 9
-    # locked: the tool's cells and every header; formatting, filtering and sorting stay allowed; no password
+    # locked: the tool's cells and every header; formatting and filtering stay allowed; no password
     protection = ws.protection
     protection.sheet = True
     protection.formatCells = protection.formatColumns = protection.formatRows = False
