@@ -747,7 +747,7 @@ def _write_sheet(ws, info: NoticeInfo, rule: str, title: str, intro: str, header
                 cell._style = copy(styles[key])
             else:
                 cell.font = link_font if link else font
-                cell.alignment = first if i == 0 else wrap
+                cell.alignment = first if i == 0 or i in dates else wrap
                 cell.border = border
                 if i in dates:
                     cell.number_format = DATE_FORMAT if header[i] != "抓取时间" else "yyyy-mm-dd hh:mm:ss"
