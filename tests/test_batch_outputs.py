@@ -236,3 +236,22 @@ def test_old_results_with_raw_errors_are_shown_in_chinese(tmp_path):
 ])
 def test_fetch_errors_in_chinese(error, zh):
     assert fetch_error_zh(error) == zh
+
+
+def test_an_unauditable_sites_evidence_appendix_claims_nothing(tmp_path):
+    """The 证据附录 of a site that could not be read says it holds no page evidence — never 未发现需要整改的问题."""
+    import socket
+
+    from openpyxl import load_workbook
+
+    from zwgk_audit.cli import main
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    out = tmp_path / "o"
+    assert main(["audit", f"http://127.0.0.1:{port}/", "-c", str(ROOT / "checklists" / "baseline.yaml"), "-o", str(out),
+                 "--internet-probe", "none"]) == 3
+    wb = load_workbook(out / "rectification.xlsx")
+    text = " ".join(str(v) for ws in wb for row in ws.iter_rows(values_only=True) for v in row if v is not None)
+    assert "未发现需要整改的问题" not in text and "本清单所列问题没有网页证据记录" in text and "无法评估" in text

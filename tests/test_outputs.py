@@ -264,8 +264,10 @@ def test_rectification_xlsx_columns_and_deadlines(tmp_path, defect_snapshot, che
     a = audit(defect_snapshot, checklist, as_of=AS_OF_2026)
     a.write(tmp_path)
     wb = load_workbook(tmp_path / "rectification.xlsx")
-    head = [c.value for c in wb["汇总"][1]]
-    assert head == ["序号", "检查项", "问题", "依据", "证据", "责任单位", "整改要求", "整改时限", "状态"]
-    assert len(wb.sheetnames) > 1  # one sheet per responsible unit
-    deadlines = {r[7].value for r in wb["汇总"].iter_rows(min_row=2)}
-    assert deadlines == {"2026-07-28"}  # 20 working days after 2026-06-30
+    # the header row sits under the title block (row 7), the unit's fill-in columns after the tool's
+    head = [c.value for c in wb["汇总"][7]]
+    assert head == ["序号", "检查项", "问题", "依据", "证据", "责任单位", "整改要求", "整改时限", "状态", "备注",
+                    "整改措施", "责任人", "计划完成时间", "完成情况", "佐证材料"]
+    assert len(wb.sheetnames) > 2  # one sheet per responsible unit, and the evidence appendix
+    deadlines = {r[7].value for r in wb["汇总"].iter_rows(min_row=8)}
+    assert deadlines == {__import__("datetime").datetime(2026, 7, 28)}  # 20 working days after 2026-06-30, a date

@@ -4,7 +4,7 @@
     audit.findings          # DataFrame, one row per (item, subject)
     audit.score             # Score: total, coverage, categories, appraisal points
     audit.rectification()   # 整改清单 DataFrame
-    audit.write("reports/x/")   # report.html, findings.csv, score.json, rectification.xlsx, WARC
+    audit.write("reports/x/")   # report.html, findings.csv, score.json, rectification.xlsx/.docx, WARC
 """
 from __future__ import annotations
 
@@ -179,14 +179,38 @@ class Audit:
             update["scheme"] = scheme
         return score(self.findings, self.checklist.model_copy(update=update))
 
-    def rectification(self, working_days: int = 20) -> pd.DataFrame:
-        """The 整改清单 (a copy: the files and the report written later use the same rows)."""
+    def rectification(self, working_days: int = 20, office: str = rectify.OFFICE) -> pd.DataFrame:
+        """The 整改清单 (a copy: the files and the report written later use the same rows). A problem whose item
+        names no responsible unit goes to ``office`` (the agency's 办公室), with a note saying so."""
         cache = self.__dict__.setdefault("_rectification", {})
-        if working_days not in cache and (why := self.unauditable):  # one row saying so, never an empty list
-            cache[working_days] = rectify.unauditable_rows(why, self.snapshot.start_url, self.as_of)
-        if working_days not in cache:
-            cache[working_days] = rectify.rectification_rows(self.findings, self.checklist, self.as_of, working_days)
-        return cache[working_days].copy()
+        key = working_days if office == rectify.OFFICE else (working_days, office)
+        if key not in cache and (why := self.unauditable):  # one row saying so, never an empty list
+            cache[key] = rectify.unauditable_rows(why, self.snapshot.start_url, self.as_of, office)
+        if key not in cache:
+            cache[key] = rectify.rectification_rows(self.findings, self.checklist, self.as_of, working_days,
+                                                    office=office)
+        return cache[key].copy()
+
+    def agency_name(self) -> str:
+        """The audited body as the 整改清单 names it: the checklist's agency, else the site's own name (网站名称,
+        首页标题, 页脚主办单位), else the portal's address."""
+        if self.checklist.agency:
+            return self.checklist.agency
+        named = next((e.name for e in getattr(self.agency, "evidence", ()) if e.name), None)
+        return named or self.snapshot.start_url or "被评估单位"
+
+    def notice_info(self, issuer: str = rectify.ISSUER, office: str = rectify.OFFICE, agency_name: str | None = None,
+                    working_days: int = 20) -> rectify.NoticeInfo:
+        """What the 整改清单's title block and the 整改通知 say: agency, evaluation, 评估日期, checklists, issuing body,
+        the 整改时限 rule (from the parameters the deadlines are counted with) and, when incomplete, why."""
+        rows = self.rectification(working_days, office)
+        shown = set(rows[rectify.KEY])
+        own = tuple((i.id, i.rectify_days) for i in self.checklist.items if i.rectify_days and i.id in shown)
+        return rectify.NoticeInfo(
+            agency=agency_name or self.agency_name(), evaluation=self.checklist.title, as_of=self.as_of,
+            checklists=tuple(x for x in self.checklist.id.split("+") if x), issuer=issuer or rectify.ISSUER,
+            working_days=working_days, veto_days=rectify.VETO_RECTIFY_DAYS, office=office,
+            url=self.snapshot.start_url or "", incomplete=tuple(self.incomplete), own_days=own)
 
     def summary(self) -> dict:
         s = self.score
@@ -196,8 +220,12 @@ class Audit:
             "failed": [f"{i.item_id} {i.title}" for i in s.items if i.state in ("fail", "partial")],
         }
 
-    def write(self, out_dir: str | Path) -> dict[str, Path]:
-        """Write report.html, findings.csv, score.json, rectification.xlsx/.csv/.md and the WARC into ``out_dir``."""
+    def write(self, out_dir: str | Path, issuer: str = rectify.ISSUER, office: str = rectify.OFFICE,
+              agency_name: str | None = None) -> dict[str, Path]:
+        """Write report.html, findings.csv, score.json, rectification.xlsx/.csv/.md, the 整改通知
+        rectification.docx and the WARC into ``out_dir``. ``issuer`` is the body sending the 整改清单 out (named in
+        its title block and signing the notice); ``office`` receives problems no checklist assigns;
+        ``agency_name`` overrides the audited body's name (default :meth:`agency_name`)."""
         from .report import write_html
 
         out = Path(out_dir)
@@ -221,12 +249,15 @@ class Audit:
         paths["quality"] = out / "quality.json"
         paths["quality"].write_text(json.dumps(self.quality.to_json(), ensure_ascii=False, indent=2, default=str),
                                     encoding="utf-8")
-        rect = self.rectification()
+        rect = self.rectification(office=office)
+        info = self.notice_info(issuer, office, agency_name)
         paths["rectification"] = out / "rectification.xlsx"
-        rectify.to_excel(rect, paths["rectification"],
-                         title=f"{self.checklist.agency}整改清单" if self.checklist.agency else "整改清单")
-        rectify.to_csv(rect, out / "rectification.csv")
+        rectify.to_rectification_xlsx(rect, paths["rectification"], info)
+        rectify.to_csv(rectify.public(rect), out / "rectification.csv")
         (out / "rectification.md").write_text(rectify.to_markdown(rect), encoding="utf-8")
+        from .notice import write_notice
+
+        paths["notice"] = write_notice(rect, out / "rectification.docx", info)
         if self.snapshot.warc_path:
             target = out / "snapshot.warc.gz"
             if self.snapshot.warc_path.resolve() != target.resolve():

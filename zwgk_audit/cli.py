@@ -141,7 +141,7 @@ def cmd_audit(args) -> int:
     as_of = dt.date.fromisoformat(args.as_of) if args.as_of else None
     a = audit(snap, checklist, as_of=as_of, manual_results=args.manual, column_map=args.column_map,
               period=args.period, sample=args.sample, sample_seed=args.sample_seed, monitoring=args.monitoring)
-    paths = a.write(out)
+    paths = a.write(out, issuer=args.issuer, office=args.office)
     _print_summary(a, paths)
     if (why := home_unreachable(snap)):
         print(f"zwgk-audit: 无法评估 not audited：{why}（已写出证据与报告）", file=sys.stderr)
@@ -403,6 +403,10 @@ def build_parser() -> argparse.ArgumentParser:
                         "首页不更新 from days of probes")
     a.add_argument("--column-map", help="YAML: real column name or list-page URL → column class (政策文件类 …), "
                                         "overriding data/columns.yaml; recorded in the outputs")
+    a.add_argument("--issuer", default="评估组",
+                   help="下发单位: the body sending out the 整改清单 and signing the 整改通知 (default 评估组)")
+    a.add_argument("--office", default="办公室",
+                   help="the agency's unit that receives problems no checklist assigns (default 办公室)")
     a.set_defaults(func=cmd_audit)
 
     dv = sub.add_parser("derive", help="derive a draft checklist from a plan text or HTML page",
