@@ -313,7 +313,7 @@ def _record_of(row, snapshot) -> str:
     if isinstance(rid, str) and rid.strip():
         return rid.strip()
     url = row.get("evidence_url")
-    if isinstance(url, str) and url and snapshot is not None:
+    if isinstance(url, str) and url and snapshot is not None and hasattr(snapshot, "page"):
         page = snapshot.page(url)
         if page is not None and isinstance(page.get("warc_record_id"), str):
             return page["warc_record_id"]
@@ -327,11 +327,15 @@ def write_copies(findings: pd.DataFrame, snapshot, out_dir: str | Path, limit: i
 
     Returns the ``evidence_copy`` and ``evidence_screenshot`` columns (paths relative to ``out_dir``, "" for
     none) and what was done."""
+    from .rectify import plain_text
+
     info = EvidenceCopies(limit=limit)
     copy_col = pd.Series([""] * len(findings), index=findings.index, dtype=object)
     shot_col = copy_col.copy()
     warc = getattr(snapshot, "warc_path", None)
-    failing = findings[findings["status"] == "fail"] if len(findings) else findings
+    if "status" not in findings.columns or findings.empty:
+        return copy_col, shot_col, info
+    failing = findings[findings["status"].map(lambda s: isinstance(s, str) and s == "fail")]
     if failing.empty:
         return copy_col, shot_col, info
     if not warc or not Path(warc).exists():
@@ -348,7 +352,7 @@ def write_copies(findings: pd.DataFrame, snapshot, out_dir: str | Path, limit: i
             order.append(rid)
             rows_of[rid], cited[rid] = [], []
         rows_of[rid].append(idx)
-        label = f"{row.get('item_id', '')} {row.get('item_title', '')}".strip()
+        label = f"{plain_text(row.get('item_id'))} {plain_text(row.get('item_title'))}".strip()
         if label not in cited[rid]:
             cited[rid].append(label)
     info.wanted = len(order)

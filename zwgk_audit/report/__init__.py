@@ -8,7 +8,7 @@ from markupsafe import Markup, escape
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from ..checks import STATUS_LABELS
-from ..rectify import _display, clean_findings
+from ..rectify import _display, clean_findings, plain_text
 from ..scoring import VETO_CAP
 from .charts import category_chart, cjk_font, points_lost_chart
 
@@ -37,6 +37,8 @@ def template():
 def render_html(audit) -> str:
     points = audit.score.points_lost()
     findings = clean_findings(audit.findings)
+    for col in ("original_status", "review", "evidence_copy", "evidence_screenshot"):  # 复核 and page copies
+        findings[col] = findings[col].map(plain_text) if col in findings.columns else ""
     counts = {STATUS_LABELS[s]: int((findings["status"] == s).sum()) for s in STATUS_LABELS}
     return template().render(
         checklist=audit.checklist, snapshot=audit.snapshot, score=audit.score, findings=findings,
@@ -52,6 +54,8 @@ def render_html(audit) -> str:
         unclassified=[p for p, k in zip(audit.snapshot.columns["path"], audit.snapshot.columns["class"])
                       if not isinstance(k, str)],
         warc_name=Path(audit.snapshot.warc_path).name if audit.snapshot.warc_path else "无",
+        reviews=getattr(audit, "reviews", []),
+        evidence_note=audit.evidence.describe() if getattr(audit, "evidence", None) is not None else "",
     )
 
 
