@@ -108,3 +108,16 @@ def test_without_the_old_warc_it_compares_as_recorded_and_says_so(audits, capsys
 def test_rectify_on_a_folder_that_is_not_an_audit(tmp_path, capsys):
     assert cli.main(["rectify", str(tmp_path), "--previous", str(tmp_path)]) == 2
     assert "没有 findings.csv" in capsys.readouterr().err
+
+
+def test_a_current_audit_by_another_tool_version_is_rejudged_too(audits, capsys):
+    new = audits / "new-by-older-tool"
+    shutil.copytree(audits / "new", new)
+    data = json.loads((new / "score.json").read_text(encoding="utf-8"))
+    data["tool"] = {"name": "zwgk-audit", "version": "0.0.9", "commit": None}
+    (new / "score.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    assert cli.main(["rectify", str(new), "--previous", str(audits / "old"), "-o", str(audits / "both")]) == 0
+    printed = capsys.readouterr().out
+    assert "本次评估由 zwgk-audit 0.0.9 生成，也已按当前工具重新评判" in printed
+    assert "已整改 0 条，未整改 3 条，新发现 0 条" in printed
+    assert (audits / "both" / "current_rejudged_findings.csv").exists()

@@ -297,6 +297,8 @@ def cmd_rectify(args) -> int:
                                                             default=str), encoding="utf-8")
     if c.previous is not None:
         rectify.to_csv(rectify.clean_findings(c.previous), out / "previous_rejudged_findings.csv")
+    if c.current is not None:
+        rectify.to_csv(rectify.clean_findings(c.current), out / "current_rejudged_findings.csv")
     prev, cur = change["previous"], change["current"]
     shown = lambda v: "未测" if v is None else f"{v:.1f}"  # noqa: E731
     delta = "" if change["change"] is None else f"（{change['change']:+.2f}）"

@@ -65,16 +65,78 @@ def current_checklist(new_dir: Path, score: dict):
     return merged, ""
 
 
-def rejudge_previous(new_dir: str | Path, old_dir: str | Path) -> tuple[pd.DataFrame | None, dict]:
-    """The previous audit's findings re-judged with the current audit's checklist and this tool.
-
-    Returns ``(findings, info)``; ``findings`` is None when the previous audit cannot be re-judged, and
-    ``info["note"]`` says why."""
+def rejudge(folder: Path, recorded: dict, checklist, column_map: dict, who: str = "上次"
+            ) -> tuple[pd.DataFrame, object, list[str]]:
+    """One audit folder's WARC judged again with ``checklist`` and this tool, on its own day, with its own manual
+    results, reviews, period and sample, and monitoring. Returns the findings, their score and notes."""
     from .audit import Audit
     from .manual import ManualResult
     from .review import Review, apply_reviews
+    from .scoring import score
     from .selection import Selection
     from .snapshot import Snapshot
+
+    snap = Snapshot.load(folder / "snapshot.warc.gz")
+    notes: list[str] = []
+    as_of = dt.date.fromisoformat(recorded["as_of"]) if recorded.get("as_of") else None
+    ids = {i.id for i in checklist.items}
+    manual = {k: ManualResult(v.get("status", "unverified"), v.get("note", ""), v.get("evidence", ""),
+                              v.get("evaluator", ""))
+              for k, v in (recorded.get("manual_results") or {}).items() if k in ids}
+    dropped = sorted(set(recorded.get("manual_results") or {}) - ids)
+    if dropped:
+        notes.append(f"{who}评估的人工核查结果{'、'.join(dropped)}在本次清单中无对应检查项，未采用")
+    params = recorded.get("selection_params") or {}
+    selection = Selection.parse(params.get("period"), params.get("sample"), params.get("sample_seed") or 0)
+    monitoring = None
+    path = (recorded.get("monitoring") or {}).get("path")
+    if path:
+        if Path(path).exists():
+            monitoring = path
+        else:
+            notes.append(f"{who}评估的监测数据 {path} 已不在，相关检查项按无监测数据重判")
+    audit = Audit(snap, checklist, as_of, manual or None, column_map or None, selection, monitoring)
+    findings = audit.findings
+    kept, lost = [], []
+    keys = set(zip(findings["item_id"], findings["subject"]))
+    for r in recorded.get("reviews") or []:
+        if (r.get("item"), r.get("subject")) in keys:
+            kept.append(Review(r["item"], r["subject"], r["to"], r.get("reason") or "", r.get("reviewer") or "",
+                               r.get("date") or ""))
+        else:
+            lost.append(f"{r.get('item')} {r.get('subject')}")
+    if kept:
+        findings, _records = apply_reviews(findings, kept)
+    if lost:
+        notes.append(f"{who}评估的{len(lost)}条复核在重判结果中无对应检查对象，未采用（{'；'.join(lost[:3])}）")
+    return findings, score(findings, checklist), notes
+
+
+def _fails(findings: pd.DataFrame) -> set:
+    failed = findings[findings["status"] == "fail"]
+    return set(zip(failed["item_id"], failed["subject"]))
+
+
+def same_tool(recorded: dict | None) -> bool:
+    """Whether an audit was judged by this zwgk-audit (same version and, when both are known, same commit)."""
+    from .audit import tool_info
+
+    if not recorded:
+        return False
+    now = tool_info()
+    if recorded.get("version") != now["version"]:
+        return False
+    a, b = (recorded.get("commit") or "").split("+")[0], (now.get("commit") or "").split("+")[0]
+    return not (a and b and a != b)
+
+
+def rejudge_previous(new_dir: str | Path, old_dir: str | Path) -> tuple[pd.DataFrame | None, dict]:
+    """The previous audit's findings re-judged with the current audit's checklist and this tool (and the current
+    audit's too, when another version of the tool wrote it).
+
+    Returns ``(findings, info)``; ``findings`` is None when the previous audit cannot be re-judged, and
+    ``info["note"]`` says why. ``info["current"]`` holds the current audit's re-judged findings when it was."""
+    from .audit import tool_info
 
     new_dir, old_dir = Path(new_dir), Path(old_dir)
     _new_f, new_s = _load(new_dir)
@@ -85,56 +147,41 @@ def rejudge_previous(new_dir: str | Path, old_dir: str | Path) -> tuple[pd.DataF
     checklist, why = current_checklist(new_dir, new_s)
     if checklist is None:
         return None, {"rejudged": False, "note": f"{why}，旧评估未重新评判，按其结果比较，规则变更可能影响比较"}
+    column_map = {**(old_s.get("column_map") or {}), **(new_s.get("column_map") or {})}
     try:
-        snap = Snapshot.load(warc)
+        findings, rescored, notes = rejudge(old_dir, old_s, checklist, column_map)
     except Exception as exc:  # a damaged archive: compare as recorded, and say why
         return None, {"rejudged": False, "note": f"旧评估证据存档无法读取（{type(exc).__name__}: {exc}），按其结果比较，"
                                                  "规则变更可能影响比较"}
-    notes: list[str] = []
-    as_of = dt.date.fromisoformat(old_s["as_of"]) if old_s.get("as_of") else None
-    column_map = {**(old_s.get("column_map") or {}), **(new_s.get("column_map") or {})}
-    ids = {i.id for i in checklist.items}
-    manual = {k: ManualResult(v.get("status", "unverified"), v.get("note", ""), v.get("evidence", ""),
-                              v.get("evaluator", ""))
-              for k, v in (old_s.get("manual_results") or {}).items() if k in ids}
-    dropped = sorted(set(old_s.get("manual_results") or {}) - ids)
-    if dropped:
-        notes.append(f"旧评估的人工核查结果{'、'.join(dropped)}在本次清单中无对应检查项，未采用")
-    params = old_s.get("selection_params") or {}
-    selection = Selection.parse(params.get("period"), params.get("sample"), params.get("sample_seed") or 0)
-    monitoring = None
-    recorded = (old_s.get("monitoring") or {}).get("path")
-    if recorded:
-        if Path(recorded).exists():
-            monitoring = recorded
-        else:
-            notes.append(f"旧评估的监测数据 {recorded} 已不在，相关检查项按无监测数据重判")
-    old = Audit(snap, checklist, as_of, manual or None, column_map or None, selection, monitoring)
-    findings = old.findings
-    kept, lost = [], []
-    keys = set(zip(findings["item_id"], findings["subject"]))
-    for r in old_s.get("reviews") or []:
-        if (r.get("item"), r.get("subject")) in keys:
-            kept.append(Review(r["item"], r["subject"], r["to"], r.get("reason") or "", r.get("reviewer") or "",
-                               r.get("date") or ""))
-        else:
-            lost.append(f"{r.get('item')} {r.get('subject')}")
-    if kept:
-        findings, _records = apply_reviews(findings, kept)
-    if lost:
-        notes.append(f"旧评估的{len(lost)}条复核在重判结果中无对应检查对象，未采用（{'；'.join(lost[:3])}）")
-    from .scoring import score
-
-    rescored = score(findings, checklist)
-    recorded_fail = set(zip(*[old_f.loc[old_f["status"] == "fail", c] for c in ("item_id", "subject")]))
-    rejudged_fail = set(zip(*[findings.loc[findings["status"] == "fail", c] for c in ("item_id", "subject")]))
-    differ = len(recorded_fail ^ rejudged_fail)
-    head = (f"上次评估已按本次检查清单（{checklist.id}）和本工具（{(new_s.get('tool') or {}).get('version') or '当前版本'}）"
-            f"重新评判（证据 {warc}，评估日期 {old_s.get('as_of') or '未记录'}）")
+    differ = len(_fails(old_f) ^ _fails(findings))
+    version = tool_info()["version"]
+    head = (f"上次评估已按本次检查清单（{checklist.id}）和本工具（zwgk-audit {version}）重新评判"
+            f"（证据 {warc}，评估日期 {old_s.get('as_of') or '未记录'}）")
     if differ:
         head += f"；重判后有{differ}处不符合与上次记录不同（规则或检查项变更所致，不计为已整改或新发现）"
-    return findings, {"rejudged": True, "note": "；".join([head, *notes]), "score": rescored.score,
-                      "recorded_score": old_s.get("score"), "differ": differ}
+    info = {"rejudged": True, "score": rescored.score, "recorded_score": old_s.get("score"), "differ": differ}
+    if not same_tool(new_s.get("tool")) and (new_dir / "snapshot.warc.gz").exists():
+        try:  # the current audit came from another version of the tool: judge both sides by this one
+            current, current_score, more = rejudge(new_dir, new_s, checklist, new_s.get("column_map") or {}, "本次")
+        except Exception as exc:
+            notes.append(f"本次评估由另一版本的工具生成，其证据存档无法读取（{type(exc).__name__}），按其记录比较")
+        else:
+            recorded_tool = (new_s.get("tool") or {}).get("version") or new_s.get("tool_version") or "未记录版本"
+            notes.append(f"本次评估由 zwgk-audit {recorded_tool} 生成，也已按当前工具重新评判")
+            notes += more
+            info.update(current=current, current_score=current_score.score)
+    info["note"] = "；".join([head, *notes])
+    return findings, info
+
+
+def _as_text(findings: pd.DataFrame) -> pd.DataFrame:
+    """Findings as findings.csv reads back: every cell text."""
+    from .rectify import plain_text
+
+    out = findings.copy()
+    for col in out.columns:
+        out[col] = out[col].map(plain_text)
+    return out
 
 
 def _label(status: str) -> str:
@@ -146,6 +193,7 @@ class Comparison:
     diff: pd.DataFrame  # one row per failing (item, subject) of either audit
     change: dict  # scores, counts, whether and how the previous audit was re-judged (note)
     previous: pd.DataFrame | None  # the previous audit's findings as re-judged (None: compared as recorded)
+    current: pd.DataFrame | None = None  # the current audit's, re-judged when another version of the tool wrote it
 
 
 def diff_audits(new_dir: str | Path, old_dir: str | Path, rejudge: bool = True) -> tuple[pd.DataFrame, dict]:
@@ -165,11 +213,9 @@ def compare(new_dir: str | Path, old_dir: str | Path, rejudge: bool = True) -> C
     if rejudge:
         rejudged, info = rejudge_previous(new_dir, old_dir)
         if rejudged is not None:
-            from .rectify import plain_text
-
-            old_f = rejudged.copy()
-            for col in old_f.columns:
-                old_f[col] = old_f[col].map(plain_text)
+            old_f = _as_text(rejudged)
+            if info.get("current") is not None:
+                new_f = _as_text(info["current"])
     key = ["item_id", "subject"]
     new_fail = new_f[new_f["status"] == "fail"].drop_duplicates(key).set_index(key)
     old_fail = old_f[old_f["status"] == "fail"].drop_duplicates(key).set_index(key)
@@ -202,12 +248,13 @@ def compare(new_dir: str | Path, old_dir: str | Path, rejudge: bool = True) -> C
                      "本次结果": _label(now), "说明": note})
     diff = pd.DataFrame(rows, columns=DIFF_COLUMNS)
     previous = info.get("score") if info.get("rejudged") else old_s.get("score")
-    current = new_s.get("score")
+    current = info.get("current_score", new_s.get("score")) if info.get("current") is not None else new_s.get("score")
     change = {"previous": previous, "previous_recorded": old_s.get("score"), "current": current,
+              "current_recorded": new_s.get("score"),
               "change": None if previous is None or current is None else round(current - previous, 2),
               "fixed": int((diff["状态"] == FIXED).sum()), "new": int((diff["状态"] == NEW).sum()),
               "persisting": int((diff["状态"] == PERSISTING).sum()),
               "unconfirmed": int(diff["状态"].str.startswith(UNCONFIRMED).sum()),
               "rejudged": bool(info.get("rejudged")), "note": info.get("note") or "",
               "previous_as_of": old_s.get("as_of"), "current_as_of": new_s.get("as_of")}
-    return Comparison(diff, change, rejudged)
+    return Comparison(diff, change, rejudged, info.get("current"))
