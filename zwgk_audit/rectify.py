@@ -48,7 +48,8 @@ def plain_text(value) -> str:
 
 
 FINDING_TEXT = ["item_id", "item_title", "check", "category", "subject", "status", "measured", "expected",
-                "evidence_url", "warc_record_id", "fetched_at", "basis", "responsible_unit", "message"]
+                "evidence_url", "warc_record_id", "fetched_at", "basis", "responsible_unit", "message",
+                "original_status", "review", "evidence_copy", "evidence_screenshot"]  # 复核 and page copies too
 
 
 def clean_findings(findings: pd.DataFrame) -> pd.DataFrame:

@@ -8,7 +8,7 @@ from markupsafe import Markup, escape
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from ..checks import STATUS_LABELS
-from ..rectify import _display, clean_findings, plain_text
+from ..rectify import _display, clean_findings
 from ..scoring import VETO_CAP
 from .charts import category_chart, cjk_font, points_lost_chart
 
@@ -37,8 +37,6 @@ def template():
 def render_html(audit) -> str:
     points = audit.score.points_lost()
     findings = clean_findings(audit.findings)
-    for col in ("original_status", "review", "evidence_copy", "evidence_screenshot"):  # 复核 and page copies
-        findings[col] = findings[col].map(plain_text) if col in findings.columns else ""
     counts = {STATUS_LABELS[s]: int((findings["status"] == s).sum()) for s in STATUS_LABELS}
     return template().render(
         checklist=audit.checklist, snapshot=audit.snapshot, score=audit.score, findings=findings,
