@@ -9,8 +9,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import shutil
+import subprocess
+from functools import lru_cache
 from html import escape
 from pathlib import Path
 
@@ -28,7 +31,11 @@ AUDIT_STATUS = {"ok": "已评估", "partial": "部分评估", "unreachable": "�
 PARTIAL_COVERAGE = 0.5  # below this share of the weight measured, an audit of a reachable site is 部分评估
 
 FINDING_COLUMNS = ["item_id", "item_title", "check", "category", "subject", "status", "measured", "expected",
-                   "evidence_url", "warc_record_id", "fetched_at", "basis", "responsible_unit", "veto", "message"]
+                   "evidence_url", "warc_record_id", "fetched_at", "basis", "responsible_unit", "veto", "message",
+                   "original_status", "review", "evidence_copy", "evidence_screenshot"]
+# original_status: what the checks found (status differs only after a 复核); review: the 复核 said in Chinese ("" when
+# none); evidence_copy / evidence_screenshot: the page as captured, relative to the output folder (written by write())
+CHECKLIST_FILE = "checklist.yaml"  # the merged checklist as judged, beside score.json: rectify re-judges with it
 
 
 def run_checks(snapshot: Snapshot, checklist: Checklist, as_of: dt.date, quality=None,
@@ -72,7 +79,8 @@ def run_checks(snapshot: Snapshot, checklist: Checklist, as_of: dt.date, quality
                 "subject": f.subject, "status": f.status, "measured": f.measured, "expected": f.expected,
                 "evidence_url": f.evidence_url, "warc_record_id": f.warc_record_id, "fetched_at": f.fetched_at,
                 "basis": basis, "responsible_unit": item.responsible_unit or "", "veto": item.veto,
-                "message": f.message,
+                "message": f.message, "original_status": f.status, "review": "", "evidence_copy": "",
+                "evidence_screenshot": "",
             })
     return pd.DataFrame(rows, columns=FINDING_COLUMNS)
 
@@ -102,7 +110,7 @@ def _outside_rule(item, spec, ctx: Context) -> Finding | None:
 class Audit:
     def __init__(self, snapshot: Snapshot, checklist: Checklist, as_of: dt.date | None = None,
                  manual_results: str | Path | dict | None = None, column_map: str | Path | dict | None = None,
-                 selection: Selection | None = None, monitoring=None):
+                 selection: Selection | None = None, monitoring=None, review=None):
         if monitoring is not None and not hasattr(monitoring, "probes"):  # a monitoring folder or its CSV
             from .monitor import load_monitoring
 
@@ -127,8 +135,17 @@ class Audit:
 
         self.agency = agency_profile(snapshot, checklist.agency_kind, checklist.level)  # stated, else read from the site
         self.selection = selection or Selection()
-        self.findings = run_checks(snapshot, checklist, self.as_of, self.quality, self.manual_results, self.selection,
-                                   monitoring, self.agency)
+        findings = run_checks(snapshot, checklist, self.as_of, self.quality, self.manual_results, self.selection,
+                              monitoring, self.agency)
+        self.reviews: list[dict] = []  # 复核: applied after the checks, before scoring
+        self.review_file: str | None = str(review) if isinstance(review, (str, Path)) else None
+        if review is not None:
+            from .review import apply_reviews, load_reviews
+
+            reviews = load_reviews(review, {i.id for i in checklist.items})
+            findings, self.reviews = apply_reviews(findings, reviews, self.review_file or "review")
+        self.findings = findings
+        self.evidence = None  # evidence copies: what write() made (evidence.EvidenceCopies)
         self.score: Score = score(self.findings, checklist)
         self.incomplete: list[str] = incompleteness(snapshot)
         self.unjudged: list[str] = [
@@ -221,16 +238,29 @@ class Audit:
         }
 
     def write(self, out_dir: str | Path, issuer: str = rectify.ISSUER, office: str = rectify.OFFICE,
-              agency_name: str | None = None) -> dict[str, Path]:
+              agency_name: str | None = None, evidence_copies: int | None = None, screenshots: bool = False
+              ) -> dict[str, Path]:
         """Write report.html, findings.csv, score.json, rectification.xlsx/.csv/.md, the 整改通知
-        rectification.docx and the WARC into ``out_dir``. ``issuer`` is the body sending the 整改清单 out (named in
-        its title block and signing the notice); ``office`` receives problems no checklist assigns;
-        ``agency_name`` overrides the audited body's name (default :meth:`agency_name`)."""
+        rectification.docx, the WARC, the checklist as judged (checklist.yaml) and ``evidence/<n>.html`` — the
+        captured page behind each failing finding, at most ``evidence_copies`` (default 500; 0 for none), with
+        ``evidence/<n>.png`` screenshots when ``screenshots`` and Chromium is installed — into ``out_dir``.
+        ``issuer`` is the body sending the 整改清单 out (named in its title block and signing the notice);
+        ``office`` receives problems no checklist assigns; ``agency_name`` overrides the audited body's name
+        (default :meth:`agency_name`)."""
+        from .evidence import DEFAULT_LIMIT, write_copies
         from .report import write_html
 
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
         paths: dict[str, Path] = {}
+        limit = DEFAULT_LIMIT if evidence_copies is None else max(0, int(evidence_copies))
+        copies, shots, self.evidence = write_copies(self.findings, self.snapshot, out, limit, screenshots)
+        self.findings = self.findings.assign(evidence_copy=copies, evidence_screenshot=shots)
+        if self.evidence.copies:
+            paths["evidence"] = out / "evidence"
+        paths["checklist"] = out / CHECKLIST_FILE
+        checklist_yaml = self.checklist.to_yaml()
+        paths["checklist"].write_text(checklist_yaml, encoding="utf-8")
         paths["findings"] = out / "findings.csv"
         rectify.to_csv(rectify.clean_findings(self.findings), paths["findings"])
         paths["score"] = out / "score.json"
@@ -244,6 +274,12 @@ class Audit:
             "selection": self.selection.describe(self.snapshot.articles),
             "column_map": self.snapshot.column_map, **self.score.to_json(),
             "monitoring": self.monitoring.describe() if self.monitoring is not None else None,
+            **self.provenance(checklist_yaml),
+            "selection_params": self.selection_params(),
+            "manual_results": {k: {"status": v.status, "note": v.note, "evidence": v.evidence, "evaluator": v.evaluator}
+                               for k, v in self.manual_results.items()},
+            "reviews": self.reviews, "review_file": self.review_file,
+            "evidence_copies": self.evidence.to_json(),
         }
         paths["score"].write_text(json.dumps(data, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
         paths["quality"] = out / "quality.json"
@@ -269,6 +305,28 @@ class Audit:
     # alias matching the notebook idiom in ARCHITECTURE.md
     report = write
 
+    def provenance(self, checklist_yaml: str | None = None) -> dict:
+        """What score.json records so the audit can be redone with the same rules: the tool's version, the
+        checklists (ids, files, SHA-256) and the merged checklist as judged (``checklist.yaml``)."""
+        text = checklist_yaml if checklist_yaml is not None else self.checklist.to_yaml()
+        files = self.checklist.sources
+        return {
+            "tool": tool_info(), "tool_version": tool_info()["version"],
+            "checklist_ids": [f["id"] for f in files] or [self.checklist.id],
+            "checklist_files": files,
+            "checklist_file": CHECKLIST_FILE,
+            "checklist_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        }
+
+    def selection_params(self) -> dict:
+        """The period and sample as options (``--period``/``--sample``/``--sample-seed``), to draw them again."""
+        sel = self.selection
+        period = None
+        if sel.period is not None:
+            start, end = sel.period
+            period = f"{'' if start == dt.date.min else start.isoformat()}:{'' if end == dt.date.max else end.isoformat()}"
+        return {"period": period, "sample": sel.sample, "sample_seed": sel.seed}
+
     def _repr_html_(self) -> str:
         s = self.score
         head = (f"<h3>政务公开评估：{escape(self.checklist.agency or self.snapshot.start_url)}</h3>"
@@ -288,6 +346,32 @@ class Audit:
         s = self.score
         counts = {STATUS_LABELS[k]: int((self.findings["status"] == k).sum()) for k in STATUS_LABELS}
         return f"<Audit {self.snapshot.start_url} score={s.score} coverage={s.coverage:.0%} {counts}>"
+
+
+@lru_cache(maxsize=1)
+def tool_info() -> dict:
+    """This zwgk-audit: its version and, when run from a git checkout, the commit (the rules are code too)."""
+    try:
+        from importlib.metadata import version
+
+        ver = version("zwgk_audit")
+    except Exception:  # not installed as a distribution: the package's own number
+        from . import __version__ as ver
+    commit = None
+    here = Path(__file__).resolve().parent.parent
+    if (here / ".git").exists():
+        try:
+            done = subprocess.run(["git", "-C", str(here), "rev-parse", "HEAD"], capture_output=True, text=True,
+                                  timeout=5, check=False)
+            if done.returncode == 0 and len(done.stdout.strip()) == 40:
+                commit = done.stdout.strip()
+                dirty = subprocess.run(["git", "-C", str(here), "status", "--porcelain", "--untracked-files=no",
+                                        "--", "zwgk_audit"], capture_output=True, text=True, timeout=5, check=False)
+                if dirty.returncode == 0 and dirty.stdout.strip():
+                    commit += "+modified"
+        except (OSError, subprocess.TimeoutExpired):
+            pass
+    return {"name": "zwgk-audit", "version": ver, "commit": commit}
 
 
 def incompleteness(snapshot: Snapshot) -> list[str]:
@@ -314,7 +398,8 @@ def incompleteness(snapshot: Snapshot) -> list[str]:
 
 def audit(snapshot: Snapshot, checklist: Checklist, as_of: dt.date | None = None,
           manual_results: str | Path | dict | None = None, column_map: str | Path | dict | None = None,
-          period: str | None = None, sample: int | None = None, sample_seed: int = 0, monitoring=None) -> Audit:
+          period: str | None = None, sample: int | None = None, sample_seed: int = 0, monitoring=None,
+          review=None) -> Audit:
     """Run every checklist item on ``snapshot``; ``as_of`` defaults to the crawl day.
 
     ``manual_results`` (a YAML/CSV file, see :mod:`zwgk_audit.manual`) records what evaluators found for
@@ -325,6 +410,8 @@ def audit(snapshot: Snapshot, checklist: Checklist, as_of: dt.date | None = None
     seeded random ``sample`` documents per column (:mod:`zwgk_audit.selection`); the report states both.
     ``monitoring`` (a folder written by ``zwgk-audit monitor``, its ``probes.csv``, or a
     :class:`zwgk_audit.monitor.Monitoring`) lets the 站点无法访问 and 首页不更新 checks judge days of probes.
+    ``review`` (a YAML/CSV file or a list of dicts, see :mod:`zwgk_audit.review`) is the evaluators' 复核: each
+    overrides one finding's status, with a reason and a name, after the checks and before scoring.
     """
     return Audit(snapshot, checklist, as_of, manual_results, column_map, Selection.parse(period, sample, sample_seed),
-                 monitoring)
+                 monitoring, review)

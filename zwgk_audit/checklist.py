@@ -8,12 +8,13 @@ reviewer can fix it without reading a traceback.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 __all__ = ["Basis", "Category", "Item", "Checklist", "ChecklistError", "load_checklist", "AppliesTo", "AGENCY_KINDS",
            "LEVELS"]
@@ -123,6 +124,20 @@ class Checklist(_Model):
                                                      "provincial versions)")
     categories: list[Category] = Field(min_length=1)
     items: list[Item] = Field(min_length=1)
+    # the files this checklist was read from, each ``{"id", "path", "sha256"}`` (load_checklist, merge): where it
+    # came from, not what it says, so not part of equality
+    _sources: list[dict] = PrivateAttr(default_factory=list)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Checklist):
+            return self.__dict__ == other.__dict__
+        return NotImplemented
+
+    @property
+    def sources(self) -> list[dict]:
+        """The checklist files read (id, resolved path, SHA-256 of the bytes), in merge order; empty when the
+        checklist was parsed from text."""
+        return [dict(s) for s in self._sources]
 
     def item(self, item_id: str) -> Item:
         for it in self.items:
@@ -153,7 +168,7 @@ class Checklist(_Model):
         items = merge_items([(cl.id, it) for cl in lists for it in cl.items])
         share = next((cl.appraisal_share for cl in reversed(lists) if cl.appraisal_share is not None), None)
         first_with = lambda attr: next((getattr(cl, attr) for cl in reversed(lists) if getattr(cl, attr)), None)  # noqa: E731
-        return Checklist(
+        merged = Checklist(
             id="+".join(dict.fromkeys(cl.id for cl in lists)),
             title=" + ".join(dict.fromkeys(cl.title for cl in lists)),
             agency=first_with("agency"),
@@ -169,6 +184,12 @@ class Checklist(_Model):
             categories=list(cats.values()),
             items=items,
         )
+        seen: dict[tuple, dict] = {}
+        for cl in lists:
+            for src in cl._sources:
+                seen.setdefault((src.get("path"), src.get("sha256")), dict(src))
+        merged._sources = list(seen.values())
+        return merged
 
     def to_yaml(self) -> str:
         data = self.model_dump(mode="json", exclude_none=True)
@@ -344,7 +365,9 @@ def load_checklist(path: str | Path) -> Checklist:
     except UnicodeDecodeError as exc:
         line = p.read_bytes()[: exc.start].count(b"\n") + 1
         raise ChecklistError(p, [(line, "", "不是UTF-8编码的文本（请另存为UTF-8） [not UTF-8 text]")]) from None
-    return parse_checklist(text, p)
+    cl = parse_checklist(text, p)
+    cl._sources = [{"id": cl.id, "path": str(p.resolve()), "sha256": hashlib.sha256(p.read_bytes()).hexdigest()}]
+    return cl
 
 
 REPO_CHECKLISTS = Path(__file__).resolve().parent.parent / "checklists"

@@ -117,6 +117,10 @@ def cmd_audit(args) -> int:
     if args.agency_kind or args.level:  # stated by the evaluator: wins over the checklist's and the site's name
         checklist = checklist.model_copy(update={k: v for k, v in (("agency_kind", args.agency_kind),
                                                                    ("level", args.level)) if v})
+    if args.review:  # the file's own mistakes (format, unknown items) stop the audit before the crawl
+        from .review import load_reviews
+
+        load_reviews(args.review, {i.id for i in checklist.items})
     out = Path(args.out)
     if target.startswith(("http://", "https://")):
         if not (args.contact or os.environ.get("ZWGK_AUDIT_CONTACT")):
@@ -140,13 +144,25 @@ def cmd_audit(args) -> int:
         snap = Snapshot.load(target)
     as_of = dt.date.fromisoformat(args.as_of) if args.as_of else None
     a = audit(snap, checklist, as_of=as_of, manual_results=args.manual, column_map=args.column_map,
-              period=args.period, sample=args.sample, sample_seed=args.sample_seed, monitoring=args.monitoring)
-    paths = a.write(out, issuer=args.issuer, office=args.office)
+              period=args.period, sample=args.sample, sample_seed=args.sample_seed, monitoring=args.monitoring,
+              review=args.review)  # a review naming a subject the audit did not judge stops here, before writing
+    paths = a.write(out, issuer=args.issuer, office=args.office, evidence_copies=args.evidence_copies,
+                    screenshots=args.screenshots)
     _print_summary(a, paths)
+    _print_review_and_evidence(a)
     if (why := home_unreachable(snap)):
         print(f"zwgk-audit: 无法评估 not audited：{why}（已写出证据与报告）", file=sys.stderr)
         return EXIT_NOT_AUDITED
     return EXIT_OK
+
+
+def _print_review_and_evidence(a) -> None:
+    """What the 复核 changed and which page copies were written (after the summary)."""
+    if a.reviews:
+        changed = sum(r["from"] != r["to"] for r in a.reviews)
+        print(f"复核：{len(a.reviews)}条（改判{changed}条，维持{len(a.reviews) - changed}条），分数按复核后结果计算")
+    if a.evidence is not None and a.evidence.describe():
+        print(f"页面副本：{a.evidence.describe()}")
 
 
 def cmd_monitor(args) -> int:
@@ -305,20 +321,73 @@ def cmd_ipv6(args) -> int:
 
 
 def cmd_rectify(args) -> int:
-    from . import rectify
+    import json
 
-    diff, change = rectify.diff_audits(args.new, args.previous)
+    from . import rectify
+    from .recheck import compare
+
+    for d, what in ((args.new, "本次评估"), (args.previous, "上次评估")):
+        for name in ("findings.csv", "score.json"):
+            if not (Path(d) / name).exists():
+                raise FileNotFoundError(f"{what}目录 {d} 中没有 {name}（not an audit output folder）")
+    if not args.as_recorded:
+        print(f"按本次评估的检查清单和规则重新评判上次评估的证据存档（{Path(args.previous) / 'snapshot.warc.gz'}）……",
+              flush=True)
+    c = compare(args.new, args.previous, rejudge=not args.as_recorded)
+    diff, change = c.diff, c.change
+    note = change["note"] or ("按两次评估记录的结果比较（--as-recorded），规则变更可能影响比较" if args.as_recorded else "")
     out = Path(args.out or args.new)
     out.mkdir(parents=True, exist_ok=True)
-    rectify.to_excel(diff, out / "rectification_diff.xlsx", title="整改复查")
+    xlsx = out / "rectification_diff.xlsx"
+    rectify.to_excel(diff, xlsx, title="整改复查")
+    _add_note_sheet(xlsx, [("本次评估", str(args.new)), ("本次评估日期", change["current_as_of"] or ""),
+                           ("上次评估", str(args.previous)), ("上次评估日期", change["previous_as_of"] or ""),
+                           ("比较方式", note)])
     rectify.to_csv(diff, out / "rectification_diff.csv")
-    (out / "rectification_diff.md").write_text(rectify.to_markdown(diff), encoding="utf-8")
+    (out / "rectification_diff.md").write_text(f"> {note}\n\n" + rectify.to_markdown(diff) if note else
+                                               rectify.to_markdown(diff), encoding="utf-8")
+    (out / "rectification_diff.json").write_text(json.dumps({**change, "note": note}, ensure_ascii=False, indent=2,
+                                                            default=str), encoding="utf-8")
+    if c.previous is not None:
+        rectify.to_csv(rectify.clean_findings(c.previous), out / "previous_rejudged_findings.csv")
+    if c.current is not None:
+        rectify.to_csv(rectify.clean_findings(c.current), out / "current_rejudged_findings.csv")
     prev, cur = change["previous"], change["current"]
+    shown = lambda v: "未测" if v is None else f"{v:.1f}"  # noqa: E731
     delta = "" if change["change"] is None else f"（{change['change']:+.2f}）"
-    print(f"总分 score: {prev if prev is not None else '未测'} → {cur if cur is not None else '未测'}{delta}")
-    print(f"已整改 fixed {change['fixed']}，未整改 persisting {change['persisting']}，新发现 new {change['new']}")
-    print(f"写出 {out / 'rectification_diff.xlsx'}")
+    print(f"整改复查：本次 {args.new}（评估日期 {change['current_as_of'] or '未记录'}）对比上次 {args.previous}"
+          f"（评估日期 {change['previous_as_of'] or '未记录'}）")
+    if note:
+        print(note)
+    recorded = change["previous_recorded"]
+    again = f"（上次记录为{shown(recorded)}，按本次规则重判为{shown(prev)}）" if change["rejudged"] and recorded != prev else ""
+    print(f"总分：上次 {shown(prev)} → 本次 {shown(cur)}{delta}{again}")
+    print(f"已整改 {change['fixed']} 条，未整改 {change['persisting']} 条，新发现 {change['new']} 条"
+          + (f"，无法确认是否整改 {change['unconfirmed']} 条" if change["unconfirmed"] else ""))
+    print(f"写出 {xlsx}")
     return 0
+
+
+def _add_note_sheet(path: Path, rows: list[tuple[str, str]]) -> None:
+    """A 说明 sheet after the diff's own: what was compared, and how (re-judged or as recorded)."""
+    from openpyxl import load_workbook
+    from openpyxl.styles import Alignment, Font
+
+    from .rectify import xlsx_value
+
+    wb = load_workbook(path)
+    ws = wb.create_sheet("说明")
+    for k, v in rows:
+        ws.append([xlsx_value(k), xlsx_value(v)])
+    for cell in ws["A"]:
+        cell.font = Font(bold=True)
+    for cell in ws["B"]:
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
+    ws.column_dimensions["A"].width = 14
+    ws.column_dimensions["B"].width = 100
+    wb.save(path)
 
 
 def _selection_arguments(p) -> None:
@@ -401,6 +470,14 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--monitoring", metavar="DIR",
                    help="a folder written by `zwgk-audit monitor` (or its probes.csv): judges 站点无法访问 and "
                         "首页不更新 from days of probes")
+    a.add_argument("--review", metavar="FILE",
+                   help="复核: evaluators' overrides of single findings (YAML or CSV: item_id, subject, status, reason, "
+                        "reviewer[, date]; see zwgk_audit.review); applied before scoring and shown in every output")
+    a.add_argument("--evidence-copies", type=int, default=500, metavar="N",
+                   help="write at most N page copies (evidence/<n>.html: the captured page behind a failing finding, "
+                        "from the WARC, scripts removed); default 500, 0 = none")
+    a.add_argument("--screenshots", action="store_true",
+                   help="also screenshot each page copy (evidence/<n>.png) with headless Chromium, if installed")
     a.add_argument("--column-map", help="YAML: real column name or list-page URL → column class (政策文件类 …), "
                                         "overriding data/columns.yaml; recorded in the outputs")
     a.add_argument("--issuer", default="评估组",
@@ -448,10 +525,14 @@ def build_parser() -> argparse.ArgumentParser:
     b.set_defaults(func=cmd_batch)
 
     rc = sub.add_parser("rectify", help="re-audit: compare an audit with the previous one (已整改/未整改/新发现)",
-                        description="整改复查：比较本次与上次评估（两个输出目录），逐条标注已整改、未整改、新发现，并给出分数变化。")
+                        description="整改复查：先按本次评估的检查清单和规则重新评判上次评估的WARC证据（上次的评估日期），再比较两次评估"
+                                    "（两个输出目录），逐条标注已整改、未整改、新发现，并给出分数变化；检查项改名或参数调整不会被当作已整改或新发现。")
     rc.add_argument("new", help="this audit's output directory (findings.csv, score.json)")
     rc.add_argument("--previous", required=True, help="the previous audit's output directory")
     rc.add_argument("-o", "--out", help="where to write rectification_diff.* (default: NEW)")
+    rc.add_argument("--as-recorded", action="store_true",
+                    help="compare the two audits' recorded findings without re-judging PREVIOUS's WARC by NEW's "
+                         "checklist (a changed rule or item id then shows up as 已整改/新发现)")
     rc.set_defaults(func=cmd_rectify)
 
     v6 = sub.add_parser("ipv6", help="judge a portal's IPv6 support: DNS, reachability, IPv4/IPv6 parity, depth",

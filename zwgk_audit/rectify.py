@@ -48,7 +48,8 @@ def plain_text(value) -> str:
 
 
 FINDING_TEXT = ["item_id", "item_title", "check", "category", "subject", "status", "measured", "expected",
-                "evidence_url", "warc_record_id", "fetched_at", "basis", "responsible_unit", "message"]
+                "evidence_url", "warc_record_id", "fetched_at", "basis", "responsible_unit", "message",
+                "original_status", "review", "evidence_copy", "evidence_screenshot"]  # 复核 and page copies too
 
 
 def clean_findings(findings: pd.DataFrame) -> pd.DataFrame:
@@ -796,40 +797,12 @@ def to_markdown(df: pd.DataFrame) -> str:
     return "\n".join(lines) + "\n"
 
 
-def diff_audits(new_dir: str | Path, old_dir: str | Path) -> tuple[pd.DataFrame, dict]:
-    """Re-audit: each failing (item, subject) of either audit marked 已整改 / 新发现 / 未整改, and the score change."""
-    import json
+def diff_audits(new_dir: str | Path, old_dir: str | Path, rejudge: bool = True) -> tuple[pd.DataFrame, dict]:
+    """Re-audit: each failing (item, subject) of either audit marked 已整改 / 未整改 / 新发现, and the score change,
+    after re-judging the previous audit's WARC by the current checklist and rules (see :mod:`zwgk_audit.recheck`)."""
+    from .recheck import diff_audits as diff
 
-    def load(d):
-        d = Path(d)
-        f = pd.read_csv(d / "findings.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
-        return f, json.loads((d / "score.json").read_text(encoding="utf-8"))
-
-    new_f, new_s = load(new_dir)
-    old_f, old_s = load(old_dir)
-    key = ["item_id", "subject"]
-    new_fail = new_f[new_f["status"] == "fail"].drop_duplicates(key).set_index(key)
-    old_fail = old_f[old_f["status"] == "fail"].drop_duplicates(key).set_index(key)
-    new_all = new_f.drop_duplicates(key).set_index(key)
-    rows = []
-    for k in sorted(set(new_fail.index) | set(old_fail.index)):
-        if k in new_fail.index and k in old_fail.index:
-            state, src = "未整改", new_fail.loc[k]
-        elif k in new_fail.index:
-            state, src = "新发现", new_fail.loc[k]
-        else:
-            src = old_fail.loc[k]
-            now = new_all.loc[k]["status"] if k in new_all.index else "unverified"
-            state = "已整改" if now == "pass" else f"无法确认是否整改（本次：{now}）"
-        rows.append({"状态": state, "检查项": f"{k[0]} {src['item_title']}", "对象": k[1], "问题": src["message"],
-                     "证据": src["evidence_url"], "责任单位": src["responsible_unit"]})
-    diff = pd.DataFrame(rows, columns=["状态", "检查项", "对象", "问题", "证据", "责任单位"])
-    change = {"previous": old_s.get("score"), "current": new_s.get("score"),
-              "change": None if old_s.get("score") is None or new_s.get("score") is None
-              else round(new_s["score"] - old_s["score"], 2),
-              "fixed": int((diff["状态"] == "已整改").sum()), "new": int((diff["状态"] == "新发现").sum()),
-              "persisting": int((diff["状态"] == "未整改").sum())}
-    return diff, change
+    return diff(new_dir, old_dir, rejudge)
 
 
 def unauditable_rows(reason: str, url: str, as_of: dt.date, office: str = "办公室") -> pd.DataFrame:

@@ -328,7 +328,10 @@ def resolve(base: str, href: str) -> str | None:
             return _absolute(m.group(0) + href)
     if href.startswith(("javascript:", "mailto:", "tel:", "#")) or not href:
         return None
-    return canonical(urljoin(base, href))
+    try:
+        return canonical(urljoin(base, href))
+    except ValueError:  # "http://[::1" — an unclosed IPv6 literal: no address to follow
+        return None
 
 
 def extract(url: str, html: str) -> PageFacts:

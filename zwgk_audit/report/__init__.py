@@ -89,6 +89,8 @@ def render_html(audit) -> str:
         unclassified=[p for p, k in zip(audit.snapshot.columns["path"], audit.snapshot.columns["class"])
                       if not isinstance(k, str)],
         warc_name=Path(audit.snapshot.warc_path).name if audit.snapshot.warc_path else "无",
+        reviews=getattr(audit, "reviews", []),
+        evidence_note=audit.evidence.describe() if getattr(audit, "evidence", None) is not None else "",
     )
 
 
