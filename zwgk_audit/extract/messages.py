@@ -161,17 +161,22 @@ def _header_rows(doc, base, nav, resolve) -> list[dict]:
     return out
 
 
+def _link_rows(doc, nav):
+    """List rows (li/tr/dd) outside the navigation holding one to three links, with those links."""
+    for row in doc.iter("li", "tr", "dd"):
+        if row in nav:
+            continue
+        anchors = row.findall(".//a[@href]")
+        if 1 <= len(anchors) <= 3:
+            yield row, anchors
+
+
 def _labelled_rows(doc, base, nav, resolve) -> list[dict]:
     """List rows (li/tr/dd) with a link that label their own cells (留言时间：… 状态：…): two rows at least, so a
     message page's own labelled table (no links in its rows) or one stray row is never taken for a list."""
     labels = vocabulary()["labels"]
     out = []
-    for row in doc.iter("li", "tr", "dd"):
-        if row in nav:
-            continue
-        anchors = row.findall(".//a[@href]")
-        if not 1 <= len(anchors) <= 3:
-            continue
+    for row, anchors in _link_rows(doc, nav):
         flat = _text(row)
         if len(flat) > 400 or ("：" not in flat and ":" not in flat) or not labels.at.search(flat):
             continue
@@ -200,12 +205,7 @@ def _row_lines(row) -> list[str]:
 def _status_rows(doc, base, nav, resolve) -> list[dict]:
     """List rows holding a link, a date and a cell that is only a status word (已回复, 处理中, 已办结)."""
     out = []
-    for row in doc.iter("li", "tr", "dd"):
-        if row in nav:
-            continue
-        anchors = row.findall(".//a[@href]")
-        if not 1 <= len(anchors) <= 3:
-            continue
+    for row, anchors in _link_rows(doc, nav):
         status = next((t for c in row.iter() if isinstance(c.tag, str) and c is not row and c.tag != "a"
                        and len(c) == 0 and (t := _text(c)) and len(t) <= 6 and state_of(t)), None)
         if status is None:
