@@ -7,7 +7,9 @@ For each N: a separate process serves N portals (~PAGES pages each, LATENCY adde
 requests/s/host, on its default local Dask cluster (one process per CPU). Printed: wall time, the
 politeness bound (pages per host ÷ rate), their ratio, the peak memory of the whole batch (the
 batch process and every process it starts, sampled every 0.5 s: summed RSS, and summed PSS,
-which splits shared pages between processes instead of counting them once per process), pages/s.
+which splits shared pages between processes instead of counting them once per process), pages/s,
+and the batch's CPU milliseconds per page crawled and audited (issue 19's gate: crawl + extract + audit, all
+processes; compare runs pinned: ``taskset -c 0 .venv/bin/python benchmarks/batch.py --n 50``).
 """
 from __future__ import annotations
 
@@ -100,6 +102,7 @@ def run(n: int, pages: int, rate: float, latency: float, workers: int | None, ke
     return {"n": n, "wall_s": round(wall, 1), "bound_s": round(bound, 1), "ratio": round(wall / bound, 2),
             "workers": workers or n, "peak_rss_mb": round(peak.get("rss", 0), 1),
             "peak_pss_mb": round(peak.get("pss", 0), 1), "batch_cpu_s": round(batch_cpu, 1), "server_cpu_s": round(server_cpu, 1), "pages": fetched, "pages_per_s": round(fetched / wall, 1),
+            "cpu_ms_per_page": round(1000 * batch_cpu / max(fetched, 1), 2),
             "exit": status}
 
 
@@ -117,13 +120,13 @@ def main() -> None:
         serve(args.serve, args.pages, args.latency)
         return
     print(f"{'N':>5} {'workers':>8} {'wall s':>8} {'bound s':>8} {'ratio':>6} {'peak RSS MB':>12} {'peak PSS MB':>12} "
-          f"{'pages':>8} {'pages/s':>8} {'batch CPU s':>12} {'server CPU s':>12}", flush=True)
+          f"{'pages':>8} {'pages/s':>8} {'batch CPU s':>12} {'CPU ms/page':>12} {'server CPU s':>12}", flush=True)
     results = []
     for n in args.n:  # printed as each N finishes: a long run still reports what it measured
         r = run(n, args.pages, args.rate, args.latency, args.workers, args.keep)
         results.append(r)
         print(f"{r['n']:>5} {r['workers']:>8} {r['wall_s']:>8} {r['bound_s']:>8} {r['ratio']:>6} {r['peak_rss_mb']:>12} "
-              f"{r['peak_pss_mb']:>12} {r['pages']:>8} {r['pages_per_s']:>8} {r['batch_cpu_s']:>12} {r['server_cpu_s']:>12}", flush=True)
+              f"{r['peak_pss_mb']:>12} {r['pages']:>8} {r['pages_per_s']:>8} {r['batch_cpu_s']:>12} {r['cpu_ms_per_page']:>12} {r['server_cpu_s']:>12}", flush=True)
     if len(results) > 1:
         first, last = results[0], results[-1]
         print(f"peak memory growth N={first['n']} → N={last['n']}: RSS {last['peak_rss_mb'] / first['peak_rss_mb']:.2f}x, "

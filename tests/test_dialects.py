@@ -19,6 +19,7 @@ from zwgk_audit.sample.dialects import DIALECTS
 from zwgk_audit.snapshot import Snapshot
 
 from .conftest import AS_OF, crawl_portal
+from .identity import assert_identical
 from .manifest import assert_matches_manifest, declared_subjects
 
 CORE = ("column_present", "publication_timeliness", "interpretation_linked", "column_nonempty")
@@ -67,6 +68,13 @@ def test_every_planted_defect_is_found(demo, checklist):
     planted_checks = {d["check"] for d in portal.manifest["defects"]}
     assert {"column_present", "column_nonempty", "column_fresh", "publication_timeliness", "interpretation_linked",
             "metadata_complete", "links_valid", "annual_report_timely"} <= planted_checks
+
+
+@pytest.mark.parametrize("which", ["clean", "demo"])
+def test_results_identical_to_the_pre_optimisation_baseline(which, clean, demo, dialect, checklist):
+    """Issue 19: findings and score as the code gave them before any optimisation (tests/identity.py)."""
+    _portal, snap = clean if which == "clean" else demo
+    assert_identical(audit(snap, checklist, as_of=AS_OF), f"dialect-{dialect}-{which}")
 
 
 def test_column_names_are_the_dialects_own(clean, dialect):

@@ -17,6 +17,7 @@ from zwgk_audit.checklist import load_checklist
 from zwgk_audit.crawl.crawler import crawl
 
 from . import real_portals as facts
+from .identity import assert_identical
 
 ROOT = Path(__file__).resolve().parent.parent
 PORTALS = ROOT / "tests" / "fixtures" / "portals"
@@ -69,6 +70,12 @@ def test_every_output_is_written_and_the_audit_is_complete(portal):
     score = json.loads(paths["score"].read_text(encoding="utf-8"))
     assert score["complete"] is True and score["incomplete_reasons"] == []  # the whole copy was crawled
     assert not snap.truncated
+
+
+def test_results_identical_to_the_pre_optimisation_baseline(portal):
+    """Issue 19: findings and score as the code gave them before any optimisation (tests/identity.py)."""
+    name, _base, _snap, a, _paths = portal
+    assert_identical(a, f"real-{name}")
 
 
 def test_columns_exist_with_their_classes(portal):

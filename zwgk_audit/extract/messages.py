@@ -56,7 +56,7 @@ def _text(el) -> str:
     return " ".join("".join(el.itertext()).split())
 
 
-def read(doc, html: str, base: str, title: str, nav: set, resolve) -> list[dict]:
+def read(doc, html: str, base: str, title: str, nav: set, resolve, nav_lines: list[str] | None = None) -> list[dict]:
     """The messages a page shows: its list rows, else the page's own message. ``resolve(base, href)`` makes links
     absolute (extract/page.py's resolver)."""
     vocab = vocabulary()
@@ -72,7 +72,7 @@ def read(doc, html: str, base: str, title: str, nav: set, resolve) -> list[dict]
                 seen.add(key)
                 out.append(r)
         return out
-    own = _own(doc, title, nav, base)
+    own = _own(doc, title, nav, base, nav_lines)
     return [own] if own else []
 
 
@@ -106,11 +106,12 @@ def fields_of(lines: list[str]) -> tuple[dict[str, str], set[str]]:
     return values, shown
 
 
-def _own(doc, title: str, nav: set, base: str) -> dict | None:
-    """A message page: at least two message fields labelled, one of them 留言时间, 答复时间 or 状态."""
+def _own(doc, title: str, nav: set, base: str, nav_lines: list[str] | None = None) -> dict | None:
+    """A message page: at least two message fields labelled, one of them 留言时间, 答复时间 or 状态.
+    ``nav_lines``: ``lines_of(doc, nav)`` when the caller has it already."""
     from .metadata import lines_of
 
-    values, shown = fields_of(lines_of(doc, nav))
+    values, shown = fields_of(list(nav_lines) if nav_lines is not None else lines_of(doc, nav))
     if len(shown & OWN_FIELDS) < 2 or not shown & {"asked", "answered", "status"}:
         return None
     return _message(base, base, "page", values, shown, title=title)

@@ -86,30 +86,69 @@ def _vocabulary() -> tuple[re.Pattern, dict[str, str], frozenset]:
 def lines_of(doc, skip: set) -> list[str]:
     """The visible text of ``doc`` as lines: block elements and table cells break lines, inline tags do not;
     elements in ``skip`` (navigation, breadcrumbs, footers) and scripts are left out; every Unicode space is one."""
-    parts: list[str] = []
+    return lines_with_and_without(doc, skip)[1]
+
+
+def _as_lines(parts: list[str]) -> list[str]:
+    text = SPACE_RUN.sub(" ", "".join(parts))  # every run of spaces one space, line breaks kept
+    return [line for line in (raw.strip() for raw in text.split(BREAK)) if line]
+
+
+def lines_with_and_without(doc, skip: set) -> tuple[list[str], list[str]]:
+    """``(lines_of(doc, set()), lines_of(doc, skip))`` in one walk of the tree (issue 19: one pass per page).
+
+    Both keep the same rules; the second leaves out the subtrees of elements in ``skip`` (their tails stay)."""
+    every: list[str] = []  # all visible text
+    kept: list[str] = []  # without the skipped subtrees
     body = doc.find("body")
     walk = etree.iterwalk(body if body is not None else doc, events=("start", "end"))
     hidden = None
+    inside = None  # the element in ``skip`` whose subtree is being walked (for ``every`` only)
     for event, el in walk:
         tag = el.tag if isinstance(el.tag, str) else ""
         if event == "start":
             if tag == "script" and el.text and "document.write" in el.text:
-                parts.append(written_by_script(el.text))  # TRS: 发布时间：<script>var pubdata='…';document.write(pubdata)
-            if not tag or tag in HIDDEN_TAGS or el in skip:
+                written = written_by_script(el.text)  # TRS: 发布时间：<script>var pubdata='…';document.write(pubdata)
+                every.append(written)
+                if inside is None:
+                    kept.append(written)
+            if not tag or tag in HIDDEN_TAGS:
                 hidden = el  # its subtree is skipped; its tail is still visible
                 walk.skip_subtree()
                 continue
+            if inside is None and el in skip:
+                inside = el  # ``kept`` skips this subtree; ``every`` walks on
+                if tag in BLOCK_TAGS:
+                    every.append(BREAK)
+                if el.text:
+                    every.append(el.text)
+                continue
             if tag in BLOCK_TAGS:
-                parts.append(BREAK)
+                every.append(BREAK)
+                if inside is None:
+                    kept.append(BREAK)
             if el.text:
-                parts.append(el.text)
+                every.append(el.text)
+                if inside is None:
+                    kept.append(el.text)
         else:
+            if el is inside:
+                inside = None
+                if tag in BLOCK_TAGS:
+                    every.append(BREAK)
+                if el.tail:
+                    every.append(el.tail)
+                    kept.append(el.tail)
+                continue
             if el is not hidden and tag in BLOCK_TAGS:
-                parts.append(BREAK)
+                every.append(BREAK)
+                if inside is None:
+                    kept.append(BREAK)
             if el.tail:
-                parts.append(el.tail)
-    text = SPACE_RUN.sub(" ", "".join(parts))  # every run of spaces one space, line breaks kept
-    return [line for line in (raw.strip() for raw in text.split(BREAK)) if line]
+                every.append(el.tail)
+                if inside is None:
+                    kept.append(el.tail)
+    return _as_lines(every), _as_lines(kept)
 
 
 JS_VAR = re.compile(r"""var\s+(\w+)\s*=\s*(?:'([^'\n]*)'|"([^"\n]*)")""")

@@ -386,7 +386,8 @@ def extract(url: str, html: str) -> PageFacts:
         facts.entries.append((target, title, parse_date(m.group(0))))
 
     anchors = [(a, _text(a)) for a in doc.iter("a") if a.get("href")]
-    text_lines = metadata.lines_of(doc, set())  # all visible text: a byline in <li class="… left"> is no menu
+    # all visible text (a byline in <li class="… left"> is no menu), and the text without menus and footers: one walk
+    text_lines, nav_lines = metadata.lines_with_and_without(doc, nav)
     found = metadata.read_blocks(text_lines)
     meta = found.values
     if "publish_date" not in meta and (byline := _byline_date(labels)):
@@ -462,7 +463,7 @@ def extract(url: str, html: str) -> PageFacts:
         meta["attachments"] = [l.url for l in facts.links if l.kind == "attachment"]
         # a page that is little more than a link to the signed file: its fields are in the attachment
         meta["text_in_attachment"] = bool(meta["attachments"]) and metadata.text_chars(
-            metadata.lines_of(doc, nav), facts.title) < 100  # without menus and footers
+            list(nav_lines), facts.title) < 100  # without menus and footers
         facts.article = meta
     elif facts.entries or facts.dead_entries:
         facts.kind = "list"  # a list without a breadcrumb is still a list: the site model names it from its links
@@ -473,15 +474,17 @@ def extract(url: str, html: str) -> PageFacts:
         facts.kind = "list"
 
     facts.identity = identity(html)
-    _interaction(facts, doc, html, base, nav, is_article)
+    _interaction(facts, doc, html, base, nav, is_article, nav_lines)
     return facts
 
 
-def _interaction(facts: PageFacts, doc, html: str, base: str, nav: set, is_article: bool) -> None:
-    """留言 the page shows, the 办事指南 elements an article labels, and named 信箱/政务服务 entrances with no address."""
-    facts.messages = messages.read(doc, html, base, facts.title, nav, resolve)
+def _interaction(facts: PageFacts, doc, html: str, base: str, nav: set, is_article: bool,
+                 nav_lines: list[str] | None = None) -> None:
+    """留言 the page shows, the 办事指南 elements an article labels, and named 信箱/政务服务 entrances with no address.
+    ``nav_lines``: ``metadata.lines_of(doc, nav)`` when the caller has it already."""
+    facts.messages = messages.read(doc, html, base, facts.title, nav, resolve, nav_lines)
     if is_article or (facts.kind == "other" and guides.vocabulary()["trigger"].search(html)):
-        lines = metadata.lines_of(doc, nav)
+        lines = list(nav_lines) if nav_lines is not None else metadata.lines_of(doc, nav)
         facts.guide = guides.read(lines, facts.title, [(a.get("href") or "", _text(a)) for a in doc.iter("a")])
     dead = []
     for a in doc.iter("a"):
