@@ -14,7 +14,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from zwgk_audit import cli
-from zwgk_audit.evidence import NOTICE, Captured, chromium_binary, render
+from zwgk_audit.page_copies import NOTICE, Captured, chromium_binary, render
 from zwgk_audit.sample import Defects, SampleConfig, SampleServer, generate
 
 from .conftest import AS_OF

@@ -247,7 +247,7 @@ class Audit:
         ``issuer`` is the body sending the 整改清单 out (named in its title block and signing the notice);
         ``office`` receives problems no checklist assigns; ``agency_name`` overrides the audited body's name
         (default :meth:`agency_name`)."""
-        from .evidence import DEFAULT_LIMIT, write_copies
+        from .page_copies import DEFAULT_LIMIT, write_copies
         from .report import write_html
 
         out = Path(out_dir)

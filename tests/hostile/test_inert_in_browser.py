@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -18,6 +17,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from zwgk_audit.audit import audit
+from zwgk_audit.page_copies import chromium_binary
 from zwgk_audit.report.batch import write_summary_html
 from zwgk_audit.sample import Defects, SampleConfig, generate
 
@@ -35,13 +35,6 @@ PAYLOADS = [
 ]
 EVIL = "".join(PAYLOADS)
 CSP = re.compile(r"<meta http-equiv=\"Content-Security-Policy\"[^>]*>")
-
-
-def chromium_binary() -> str | None:
-    for name in ("chromium", "chromium-browser", "google-chrome", "chrome"):
-        if path := shutil.which(name):
-            return path
-    return None
 
 
 @pytest.fixture(scope="module")

@@ -86,7 +86,7 @@ class EvidenceCopies:
 
 
 def chromium_binary() -> str | None:
-    """A Chromium or Chrome on the PATH (the browser test looks for the same names), else None."""
+    """A Chromium or Chrome on the PATH, else None (the browser tests use this too)."""
     for name in CHROMIUM_NAMES:
         if path := shutil.which(name):
             return path
