@@ -47,7 +47,7 @@ from urllib.parse import urlsplit
 
 from .audit import AUDIT_STATUS
 from .crawl.errors import exception_zh, fetch_error_zh
-from .extract.urls import canonical
+from .extract.urls import check_url
 
 FINAL = {"ok", "partial", "unreachable", "error"}
 RETRY = {"unreachable", "error"}  # what --retry-failed audits again
@@ -82,8 +82,6 @@ class AgencyRow:
 
 KNOWN_COLUMNS = ("agency", "url", "checklist", "region", "level", "kind", "share", "scope", "monitoring")
 REQUIRED_COLUMNS = ("agency", "url")
-HOST = re.compile(r"^(\[[0-9a-fA-F:.]+\]|[\w\u4e00-\u9fff-]+(\.[\w\u4e00-\u9fff-]+)*\.?)$")
-BARE_HOST = re.compile(r"^[\w\u4e00-\u9fff-]+(\.[\w\u4e00-\u9fff-]+)+(:\d+)?([/?#].*)?$")
 
 
 class AgencyCSVError(ValueError):
@@ -101,42 +99,6 @@ class AgencyTable:
     problems: list[str]  # bad rows, each "PATH:LINE: …"
     warnings: list[str]  # unknown columns and the like: the rows are read all the same
     encoding: str = "utf-8"
-
-
-def check_url(raw: str) -> tuple[str, str]:
-    """(canonical URL, "") for an http(s) address; ("", why) otherwise, with a "did you mean" where one is plain:
-    ``www.x.gov.cn`` and ``htp://x`` → ``http://…``."""
-    text = shown = raw.strip()
-    if not text:
-        return "", "网址为空 (url is empty)"
-    if (slashes := re.match(r"^(https?)//+(.+)$", text, re.I)):  # http//www.x.gov.cn
-        text = f"{slashes.group(1)}:{slashes.group(2)}"
-    m = re.match(r"^([A-Za-z][A-Za-z0-9+.-]*):/*(.*)$", text)
-    if m is not None and re.fullmatch(r"\d+([/?#].*)?", m.group(2)):  # localhost:8000, x.gov.cn:8080/a
-        m = None
-    if m is None or (m.group(1).lower() not in ("http", "https") and "://" not in text and BARE_HOST.match(text)):
-        if BARE_HOST.match(text) or re.fullmatch(r"[\w-]+:\d+([/?#].*)?", text):
-            guess = f"http://{text}"
-            return "", f"网址 {shown!r} 缺少 http:// 或 https://，是否应为 {guess} ？(not a URL — did you mean {guess}?)"
-        return "", f"网址 {shown!r} 不是 http(s) 网址 (not an http(s) URL)"
-    scheme, rest = m.group(1).lower(), m.group(2)
-    if scheme not in ("http", "https"):
-        import difflib
-
-        near = difflib.get_close_matches(scheme, ["http", "https"], n=1, cutoff=0.6)
-        if near and rest:
-            guess = f"{near[0]}://{rest}"
-            return "", f"网址 {shown!r} 的协议 {scheme}: 有误，是否应为 {guess} ？(not a URL — did you mean {guess}?)"
-        return "", f"网址 {shown!r} 不是 http(s) 网址 (not an http(s) URL)"
-    if not text.lower().startswith(f"{scheme}://"):
-        guess = f"{scheme}://{rest}"
-        return "", f"网址 {shown!r} 格式有误，是否应为 {guess} ？(not a URL — did you mean {guess}?)"
-    url = canonical(text)
-    host = urlsplit(text).netloc.rsplit("@", 1)[-1]
-    host = re.sub(r":\d*$", "", host) if not host.startswith("[") else host.split("]")[0] + "]"
-    if not url or not HOST.match(host):
-        return "", f"网址 {shown!r} 的主机名无法识别 (no valid host name)"
-    return url, ""
 
 
 def _decode(path: str | Path) -> tuple[str, str]:

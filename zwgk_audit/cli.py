@@ -4,7 +4,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import re
 import sys
 import time
 from pathlib import Path
@@ -14,25 +13,23 @@ DEMO_CHECKLISTS = ["baseline.yaml", "panjin-sfj-2019.yaml"]
 # audited (DNS failure, refused, home page unreachable or blocked) — outputs are still written, saying why;
 # 1 `ipv6`: the portal is 不符合
 EXIT_OK, EXIT_NONCOMPLIANT, EXIT_INPUT, EXIT_NOT_AUDITED = 0, 1, 2, 3
-HOSTLIKE = re.compile(r"^[\w-]+(\.[\w-]+)+(:\d+)?(/.*)?$")
 
 
 def target_or_error(target: str) -> str:
-    """An http(s) URL or an existing audit folder/WARC; anything else is a mistyped URL, said in words."""
-    if target.startswith(("http://", "https://")) or Path(target).exists():
+    """An http(s) URL or an existing audit folder/WARC; anything else is a mistyped URL, said in words (the batch
+    CSV's addresses are checked by the same :func:`~zwgk_audit.extract.urls.check_url`)."""
+    from .extract.urls import check_url
+
+    if Path(target).exists():
         return target
     if target.lower().endswith((".gz", ".warc", ".json", ".csv", ".yaml", ".xlsx")):
         raise FileNotFoundError(f"文件不存在：{target} [no such file]")
-    if "://" in target:
-        guess = "http://" + target.split("://", 1)[1]
-    elif target.startswith(("http:/", "https:/", "http:", "https:")):
-        guess = "http://" + target.split(":", 1)[1].lstrip("/")
-    elif HOSTLIKE.match(target):
-        guess = "http://" + target
-    else:
-        raise FileNotFoundError(f"“{target}”既不是网址，也不是已保存的评估目录或WARC文件 "
-                                f"[not a URL, and no snapshot at {target}]")
-    raise ValueError(f"“{target}”不是网址——是否应为 {guess} ？[not a URL — did you mean {guess}?]")
+    url, why = check_url(target)
+    if url:
+        return target
+    if "是否应为" in why:
+        raise ValueError(why)
+    raise FileNotFoundError(f"“{target}”既不是网址，也不是已保存的评估目录或WARC文件 [not a URL, and no snapshot at {target}]")
 
 
 def _progress_bar(max_pages: int):
