@@ -207,7 +207,8 @@ def column_fresh(snapshot, params, ctx) -> list[Finding]:
         return [Finding(wanted.label, UNVERIFIED, expected=expected, message=why)]
     cols = _leaf_columns(snapshot, params["columns"])[1]
     if params.get("first_level") and len(cols):
-        cols = cols[[_first_level(snapshot, c) is not None for _, c in cols.iterrows()]]
+        platform = _platform_paths(snapshot)
+        cols = cols[[_first_level(c, platform) is not None for _, c in cols.iterrows()]]
         expected += "（一级栏目）"
     if cols.empty:
         if (why := structure_unknown(snapshot)):
@@ -261,12 +262,15 @@ def column_newest(snapshot, ctx, c) -> tuple:
     return newest, None, "", ""
 
 
-def _first_level(snapshot, row) -> str | None:
+def _platform_paths(snapshot) -> set[str]:
+    return set(columns_of_class(snapshot, "platform").found["path"])
+
+
+def _first_level(row, platform: set[str]) -> str | None:
     """Why a column is 一级栏目 (19号文 counts 通知公告、政策文件类 columns at the first level only): top-level on the
-    site, or directly under the 政府信息公开 platform. None when it sits deeper."""
+    site, or directly under the 政府信息公开 platform (``platform``: its column paths). None when it sits deeper."""
     if int(row["level"]) == 1:
         return "网站一级栏目"
-    platform = set(columns_of_class(snapshot, "platform").found["path"])
     if row["parent"] in platform:
         return f"政府信息公开平台“{row['parent']}”下的一级栏目"
     return None
@@ -325,10 +329,12 @@ def columns_not_updated(snapshot, params, ctx) -> list[Finding]:
             return Finding(subject, NA, measured=measured, expected=expected, message="网站未设置此类栏目", **ev)
         return Finding(subject, PASS, measured=measured + f"（共判断{judged}个栏目）", expected=expected, **ev)
 
+    platform = _platform_paths(snapshot)
+
     def ages(cols, limit, first_level_only=False):
         stale, unknown, judged = [], [], 0
         for _, c in cols.iterrows():
-            level = _first_level(snapshot, c) if first_level_only else ""
+            level = _first_level(c, platform) if first_level_only else ""
             if level is None:
                 continue
             newest, status, measured, reason = column_newest(snapshot, ctx, c)
