@@ -75,7 +75,6 @@ def _hint(el) -> str:
 
 
 _PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, recover=True)
-_HINTED = etree.XPath("//*[@class or @id] | //nav | //header | //footer")
 LABEL_HINT = re.compile("号|机|单位|部门|日期|时间|效|发布于|解读|原文|文件|政策|位置|来源")
 BYLINE = re.compile(r"^\s*(来源|信息来源|文章来源|稿件来源|来源单位)\s*[:：]")
 SKIP_TEXT_IN = {"script", "style", "a", "option", "title", "head", "meta", "link"}
@@ -112,8 +111,17 @@ def parse_html(html: str):
 
 
 def _hinted(doc) -> list:
-    """Elements with a class or id, or nav/header/footer tags: the only ones heuristics look at by name."""
-    return _HINTED(doc)
+    """Elements with a class or id, or nav/header/footer tags: the only ones heuristics look at by name.
+    (A Python scan: twice as fast as the XPath union, which sorts its result into document order.)"""
+    return [el for el in doc.iter(etree.Element)
+            if el.get("class") is not None or el.get("id") is not None or el.tag in ("nav", "header", "footer")]
+
+
+@lru_cache(maxsize=8192)
+def _hint_kinds(hint: str) -> tuple[bool, bool]:
+    """(names a breadcrumb, names navigation) for a class/id string: pages repeat a few classes hundreds of
+    times, and the alternations cost microseconds per search."""
+    return CRUMB_HINT.search(hint) is not None, NAV_HINT.search(hint) is not None
 
 
 def _nav_and_crumbs(doc, hinted: list) -> tuple[set, list]:
@@ -126,12 +134,12 @@ def _nav_and_crumbs(doc, hinted: list) -> tuple[set, list]:
     inside: set = set()
     crumbs: list = []
     for el in hinted:
-        hint = _hint(el)
-        if CRUMB_HINT.search(hint):
+        crumb, navish = _hint_kinds(_hint(el))
+        if crumb:
             crumbs.append(el)
         if el in inside:
             continue
-        if el.tag in ("nav", "header", "footer") or NAV_HINT.search(hint):
+        if el.tag in ("nav", "header", "footer") or navish:
             members = list(el.iter())
             if len(members) > 20:
                 total = total or sum(1 for _ in doc.iter())
