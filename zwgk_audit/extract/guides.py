@@ -19,6 +19,7 @@ from importlib import resources
 import yaml
 
 from . import labelled
+from .source_words import ascii_free
 
 GUIDE_FIELDS = ["url", "title", "elements", "blank", "attachment_only"]
 ATTACHMENT_NAME = re.compile(r"\.(?:docx?|pdf|wps|xlsx?|ofd|zip|rar)\s*$", re.I)
@@ -33,7 +34,8 @@ def vocabulary() -> dict:
     service = data["service_links"]
     return {
         "labels": labels, "elements": list(data["elements"]),
-        "trigger": re.compile("|".join(map(re.escape, [w for w in words if w not in labels.need_colon]))),
+        "trigger": re.compile("|".join(map(re.escape, ascii_free([w for w in words if w not in labels.need_colon],
+                                                                 "data/guide_elements.yaml")))),
         "hosts": re.compile(service["hosts"], re.I),
         "texts": tuple(service["texts"]),
         "entrance": re.compile("|".join(map(re.escape, data.get("entrance_words", [])))),

@@ -22,6 +22,7 @@ from importlib import resources
 import yaml
 
 from . import labelled
+from .source_words import SourceWords, ascii_free
 from .dates import parse_date
 
 MESSAGE_FIELDS = ["url", "page_url", "title", "asked", "answered", "status", "state", "replier", "category",
@@ -40,7 +41,8 @@ def vocabulary() -> dict:
     trigger_words = [w for k, ws in data["fields"].items() if k in ("asked", "answered", "status") for w in ws
                      if w not in labels.need_colon] + strong
     return {"labels": labels, "states": states,
-            "trigger": re.compile("|".join(map(re.escape, sorted(set(trigger_words), key=len, reverse=True)))),
+            "trigger": re.compile("|".join(map(re.escape, ascii_free(sorted(set(trigger_words), key=len, reverse=True),
+                                                                     "data/messages.yaml")))),
             "entrance": re.compile("|".join(map(re.escape, data.get("entrance_words", []))))}
 
 
@@ -56,11 +58,12 @@ def _text(el) -> str:
     return " ".join("".join(el.itertext()).split())
 
 
-def read(doc, html: str, base: str, title: str, nav: set, resolve, nav_lines: list[str] | None = None) -> list[dict]:
+def read(doc, source: SourceWords, base: str, title: str, nav: set, resolve,
+         nav_lines: list[str] | None = None) -> list[dict]:
     """The messages a page shows: its list rows, else the page's own message. ``resolve(base, href)`` makes links
-    absolute (extract/page.py's resolver)."""
+    absolute (extract/page.py's resolver); ``source``: the page's HTML source."""
     vocab = vocabulary()
-    if not vocab["trigger"].search(html):
+    if not source.mention(vocab["trigger"]):
         return []
     rows = _header_rows(doc, base, nav, resolve) or _labelled_rows(doc, base, nav, resolve) or _status_rows(
         doc, base, nav, resolve)

@@ -114,10 +114,13 @@ def lines_with_and_without(doc, skip: set) -> tuple[list[str], list[str]]:
     hidden = None
     inside = None  # the element in ``skip`` whose subtree is being walked (for ``every`` only)
     for event, el in walk:
-        tag = el.tag if isinstance(el.tag, str) else ""
+        tag = el.tag
+        if not isinstance(tag, str):
+            tag = ""
         if event == "start":
-            if tag == "script" and el.text and "document.write" in el.text:
-                written = written_by_script(el.text)  # TRS: 发布时间：<script>var pubdata='…';document.write(pubdata)
+            text = el.text  # each .text/.tail read makes a new string: read once
+            if tag == "script" and text and "document.write" in text:
+                written = written_by_script(text)  # TRS: 发布时间：<script>var pubdata='…';document.write(pubdata)
                 every.append(written)
                 if inside is None:
                     kept.append(written)
@@ -129,34 +132,35 @@ def lines_with_and_without(doc, skip: set) -> tuple[list[str], list[str]]:
                 inside = el  # ``kept`` skips this subtree; ``every`` walks on
                 if tag in BLOCK_TAGS:
                     every.append(BREAK)
-                if el.text:
-                    every.append(el.text)
+                if text:
+                    every.append(text)
                 continue
             if tag in BLOCK_TAGS:
                 every.append(BREAK)
                 if inside is None:
                     kept.append(BREAK)
-            if el.text:
-                every.append(el.text)
+            if text:
+                every.append(text)
                 if inside is None:
-                    kept.append(el.text)
+                    kept.append(text)
         else:
+            tail = el.tail
             if el is inside:
                 inside = None
                 if tag in BLOCK_TAGS:
                     every.append(BREAK)
-                if el.tail:
-                    every.append(el.tail)
-                    kept.append(el.tail)
+                if tail:
+                    every.append(tail)
+                    kept.append(tail)
                 continue
             if el is not hidden and tag in BLOCK_TAGS:
                 every.append(BREAK)
                 if inside is None:
                     kept.append(BREAK)
-            if el.tail:
-                every.append(el.tail)
+            if tail:
+                every.append(tail)
                 if inside is None:
-                    kept.append(el.tail)
+                    kept.append(tail)
     return _as_lines(every), _as_lines(kept)
 
 

@@ -25,6 +25,7 @@ from . import cms, guides, messages, metadata
 from .dates import parse_date
 from .cms.trs import CREATE_PAGE
 from .facts import Link, PageFacts
+from .source_words import SourceWords
 from .urls import canonical
 
 NAV_HINT = re.compile(r"nav|menu|side|left|header|footer|position|crumb|location|xxgk-nav|sub-columns|column-title"
@@ -187,13 +188,13 @@ def _label_nodes(doc) -> list[tuple[TextNode, str]]:
         tag = el.tag
         if not isinstance(tag, str):
             continue
-        t = el.text
-        if t and tag not in SKIP_TEXT_IN and len(t) <= 80 and LABEL_HINT.search(t) and t.strip():
+        t = el.text  # whitespace-only runs (most of them) are dropped before the regex
+        if t and len(t) <= 80 and not t.isspace() and tag not in SKIP_TEXT_IN and LABEL_HINT.search(t):
             node = TextNode(t)
             node.owner, node.is_tail = el, False
             out.append((node, node.strip()))
         t = el.tail
-        if t and len(t) <= 80 and LABEL_HINT.search(t) and t.strip():
+        if t and len(t) <= 80 and not t.isspace() and LABEL_HINT.search(t):
             parent = el.getparent()
             if parent is not None and parent.tag in SKIP_TEXT_IN:
                 continue
@@ -393,7 +394,8 @@ def extract(url: str, html: str) -> PageFacts:
         entry_anchors.add(a)
         facts.entries.append((target, title, parse_date(m.group(0))))
 
-    anchors = [(a, _text(a)) for a in doc.iter("a") if a.get("href")]
+    every_anchor = [(a, a.get("href"), _text(a)) for a in doc.iter("a")]  # read once: four readers need them
+    anchors = [(a, text) for a, href, text in every_anchor if href]
     # all visible text (a byline in <li class="… left"> is no menu), and the text without menus and footers: one walk
     text_lines, nav_lines = metadata.lines_with_and_without(doc, nav)
     found = metadata.read_blocks(text_lines)
@@ -482,25 +484,24 @@ def extract(url: str, html: str) -> PageFacts:
         facts.kind = "list"
 
     facts.identity = identity(html)
-    _interaction(facts, doc, html, base, nav, is_article, nav_lines)
+    _interaction(facts, doc, html, base, nav, is_article, nav_lines, every_anchor)
     return facts
 
 
 def _interaction(facts: PageFacts, doc, html: str, base: str, nav: set, is_article: bool,
-                 nav_lines: list[str] | None = None) -> None:
+                 nav_lines: list[str], every_anchor: list[tuple]) -> None:
     """留言 the page shows, the 办事指南 elements an article labels, and named 信箱/政务服务 entrances with no address.
-    ``nav_lines``: ``metadata.lines_of(doc, nav)`` when the caller has it already."""
-    facts.messages = messages.read(doc, html, base, facts.title, nav, resolve, nav_lines)
-    if is_article or (facts.kind == "other" and guides.vocabulary()["trigger"].search(html)):
-        lines = list(nav_lines) if nav_lines is not None else metadata.lines_of(doc, nav)
-        facts.guide = guides.read(lines, facts.title, [(a.get("href") or "", _text(a)) for a in doc.iter("a")])
+    ``nav_lines``: ``metadata.lines_of(doc, nav)``; ``every_anchor``: (a, href, text) of every <a>, in page order."""
+    source = SourceWords(html)
+    facts.messages = messages.read(doc, source, base, facts.title, nav, resolve, nav_lines)
+    if is_article or (facts.kind == "other" and source.mention(guides.vocabulary()["trigger"])):
+        facts.guide = guides.read(list(nav_lines), facts.title, [(href or "", text) for _a, href, text in every_anchor])
     dead = []
-    for a in doc.iter("a"):
-        href = a.get("href")
+    for a, href, own in every_anchor:
         if href is not None and (not href.strip() or not (href.strip().lower().startswith("javascript")
                                                           or href.strip() == "#")):
             continue  # a real address, or href="" (the page itself: the current column's own menu entry)
-        text = _clean(a.get("title")) or _text(a)
+        text = _clean(a.get("title")) or own
         if text not in dead and (messages.entrance_named(text) or guides.entrance_named(text)):
             dead.append(text)
     facts.dead_links = dead
