@@ -111,11 +111,18 @@ def parse_html(html: str):
     return root if root is not None else etree.fromstring("<html><body></body></html>", _PARSER)
 
 
-def _hinted(doc) -> list:
-    """Elements with a class or id, or nav/header/footer tags: the only ones heuristics look at by name.
-    (A Python scan: twice as fast as the XPath union, which sorts its result into document order.)"""
-    return [el for el in doc.iter(etree.Element)
-            if el.get("class") is not None or el.get("id") is not None or el.tag in ("nav", "header", "footer")]
+def _hinted(doc) -> tuple[list[tuple[object, str]], int]:
+    """Elements with a class or id, or nav/header/footer tags — the only ones heuristics look at by name — each
+    with its ``_hint`` string, and the number of nodes in the tree. (One Python scan: twice as fast as the XPath
+    union, which sorts its result into document order.)"""
+    out = []
+    total = 0
+    for el in doc.iter():
+        total += 1
+        cls, ident = el.get("class"), el.get("id")
+        if cls is not None or ident is not None or el.tag in ("nav", "header", "footer"):
+            out.append((el, f"{cls or ''} {ident or ''}"))
+    return out, total
 
 
 @lru_cache(maxsize=8192)
@@ -125,27 +132,24 @@ def _hint_kinds(hint: str) -> tuple[bool, bool]:
     return CRUMB_HINT.search(hint) is not None, NAV_HINT.search(hint) is not None
 
 
-def _nav_and_crumbs(doc, hinted: list) -> tuple[set, list]:
+def _nav_and_crumbs(hinted: list[tuple[object, str]], total: int) -> tuple[set, list]:
     """Every element inside navigation/header/footer/breadcrumb/sidebar containers, and breadcrumb holders.
 
-    A "navigation" container holding most of the page is an unclosed tag that swallowed the content,
-    not navigation: it is skipped, so the article's links keep their kinds.
+    A "navigation" container holding most of the page (``total`` nodes) is an unclosed tag that swallowed the
+    content, not navigation: it is skipped, so the article's links keep their kinds.
     """
-    total = None
     inside: set = set()
     crumbs: list = []
-    for el in hinted:
-        crumb, navish = _hint_kinds(_hint(el))
+    for el, hint in hinted:
+        crumb, navish = _hint_kinds(hint)
         if crumb:
             crumbs.append(el)
         if el in inside:
             continue
-        if el.tag in ("nav", "header", "footer") or navish:
+        if navish or el.tag in ("nav", "header", "footer"):
             members = list(el.iter())
-            if len(members) > 20:
-                total = total or sum(1 for _ in doc.iter())
-                if len(members) > total / 2:
-                    continue
+            if len(members) > 20 and len(members) > total / 2:
+                continue
             inside.update(members)
     return inside, crumbs
 
@@ -294,13 +298,13 @@ RELATED_PANEL = re.compile(r"xgjd|jiedu|zcjd|jd_?list|relat|xgwj|glwj|gljd|相�
 FETCHING_SCRIPT = re.compile(r"\$\.(?:ajax|get|post|getJSON)\(|\.load\(|fetch\(|XMLHttpRequest|axios\.")
 
 
-def _scripted_panel(doc, hinted: list) -> bool:
+def _scripted_panel(doc, hinted: list[tuple[object, str]]) -> bool:
     """A 相关解读 panel left empty in the HTML and filled by a script that fetches it: the relation cannot be
     read from the page (judged ``unverified``, never "no interpretation")."""
     if not any(FETCHING_SCRIPT.search(s.text or "") for s in doc.iter("script")):
         return False
-    return any(RELATED_PANEL.search(_hint(el)) and el.find(".//a[@href]") is None and len(_text(el)) <= 12
-               for el in hinted)
+    return any(RELATED_PANEL.search(hint) and el.find(".//a[@href]") is None and len(_text(el)) <= 12
+               for el, hint in hinted)
 
 
 def _named_original(anchors: list, base: str, title: str, nav: set) -> list[str]:
@@ -355,8 +359,8 @@ def extract(url: str, html: str) -> PageFacts:
         name = (m.get("name") or m.get("property") or "").strip().lower()
         if name and m.get("content") is not None:
             facts.meta.setdefault(name, m.get("content").strip())
-    hinted = _hinted(doc)
-    nav, crumbs = _nav_and_crumbs(doc, hinted)
+    hinted, total = _hinted(doc)
+    nav, crumbs = _nav_and_crumbs(hinted, total)
     labels = _label_nodes(doc)
     facts.title = _title(doc, facts.meta, nav)
     facts.column_path = _breadcrumb(crumbs, labels)
