@@ -40,7 +40,11 @@ HOME_NAMES = {"首页", "网站首页", "主页", "门户首页", "Home"}
 TAIL_NAMES = {"正文", "详情", "详细信息", "内容", "信息详情", "文章详情", "浏览文章", "详细内容"}
 DATE_IN_TEXT = re.compile(r"(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}")
 DATED_TAIL = re.compile(r"[（(\[【]?\s*(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*[）)\]】]?")
-EMPTY_LIST = re.compile(r"共\s*0\s*(?:条|页|篇)|没有(?:相关)?(?:信息|记录|数据)|无(?:相关)?(?:信息|记录|数据)")
+# a list that says it is empty: 共0条, or 没有/无(相关)信息 — two patterns, so the first scans for its literal 共 and the
+# second (no ASCII in it) is asked of the page's non-ASCII characters (source_words.py); one alternation of both
+# scanned a 117 KB page in 0.6 ms
+EMPTY_TOTAL = re.compile(r"共\s*0\s*(?:条|页|篇)")
+NO_RECORDS = re.compile(r"没有(?:相关)?(?:信息|记录|数据)|无(?:相关)?(?:信息|记录|数据)")
 WORDS_ONLY = re.compile(r"[^\w]+")
 COLUMN_META = ("columnname", "channelname", "catalogname")
 TITLE_SPLIT = re.compile(r"\s*(?:__|_|\||｜|-{1,2}|—{1,2}|–)\s*")
@@ -350,6 +354,7 @@ def resolve(base: str, href: str) -> str | None:
 def extract(url: str, html: str) -> PageFacts:
     html, cms_links, cms_used = cms.expand(url, html)  # what the CMS's scripts would show and request
     doc = parse_html(html)
+    words = SourceWords(html)  # asked which vocabularies the source mentions
     base = url
     base_el = doc.find(".//base[@href]")
     if base_el is not None:
@@ -482,21 +487,20 @@ def extract(url: str, html: str) -> PageFacts:
     elif facts.entries or facts.dead_entries:
         facts.kind = "list"  # a list without a breadcrumb is still a list: the site model names it from its links
     elif _empty_list_row(doc, nav) or ((facts.column_path or cms_used) and (
-            "暂无" in html or EMPTY_LIST.search(html))):
+            "暂无" in html or EMPTY_TOTAL.search(html) or words.mention(NO_RECORDS))):
         facts.kind, facts.says_empty = "list", True
     elif (facts.column_path or cms_used) and CREATE_PAGE.search(html):
         facts.kind = "list"
 
     facts.identity = identity(html)
-    _interaction(facts, doc, html, base, nav, is_article, nav_lines, every_anchor)
+    _interaction(facts, doc, words, base, nav, is_article, nav_lines, every_anchor)
     return facts
 
 
-def _interaction(facts: PageFacts, doc, html: str, base: str, nav: set, is_article: bool,
+def _interaction(facts: PageFacts, doc, source: SourceWords, base: str, nav: set, is_article: bool,
                  nav_lines: list[str], every_anchor: list[tuple]) -> None:
     """留言 the page shows, the 办事指南 elements an article labels, and named 信箱/政务服务 entrances with no address.
     ``nav_lines``: ``metadata.lines_of(doc, nav)``; ``every_anchor``: (a, href, text) of every <a>, in page order."""
-    source = SourceWords(html)
     facts.messages = messages.read(doc, source, base, facts.title, nav, resolve, nav_lines)
     if is_article or (facts.kind == "other" and source.mention(guides.vocabulary()["trigger"])):
         facts.guide = guides.read(list(nav_lines), facts.title, [(href or "", text) for _a, href, text in every_anchor])
