@@ -130,6 +130,16 @@ def test_agency_names_cannot_escape_the_output_folder(tmp_path):
         assert (tmp_path / "agencies" / slug).resolve().parent == (tmp_path / "agencies").resolve()
 
 
+def _paced(times: list[float], interval: float) -> bool:
+    """The requests a server recorded from one host's fetcher are never ahead of one per ``interval``.
+
+    The fetcher starts the k-th request at least k intervals after the first. A request can reach the server late
+    (its thread waited for a CPU), so any run of requests may span up to one interval less than its intervals: a
+    check on the recorded intervals that a busy machine fails only by delaying one request a whole interval, where
+    a fetcher 1.2 times too fast fails within a dozen requests (not a check on wall time, as the loopback gap was)."""
+    return all(times[k] - times[j] >= (k - j - 1) * interval for j in range(len(times)) for k in range(j + 1, len(times)))
+
+
 def test_per_host_rate_limit_holds_at_any_worker_count(tmp_path):
     """Two agencies on one host and one elsewhere, eight workers: host A still sees one request per interval."""
     rate, hits = 4.0, {"a": [], "b": []}
@@ -150,13 +160,12 @@ def test_per_host_rate_limit_holds_at_any_worker_count(tmp_path):
     assert summary["finished"] == 3
     interval = 1 / rate
     for name, times in hits.items():
-        gaps = [t2 - t1 for t1, t2 in zip(times, times[1:])]
-        assert min(gaps) >= 0.9 * interval - 0.03, (name, min(gaps))  # the fetcher's floor, less loopback jitter
-        assert (len(times) - 1) / (times[-1] - times[0]) <= rate * 1.05, name
+        assert _paced(times, interval), name
     assert len(hits["a"]) >= 2 * 10  # both agencies on host A were crawled, one after the other
     assert hits["b"][0] < hits["a"][-1] and hits["a"][0] < hits["b"][-1]  # hosts A and B were crawled at once
-    b = hits["b"]
-    assert (len(b) - 1) / (b[-1] - b[0]) >= 0.8 * rate  # ... each at its own pace: A's turns do not slow B
+    # ... each at its own pace: while both were crawled, A and B together went faster than one host may
+    start, end = max(hits["a"][0], hits["b"][0]), min(hits["a"][-1], hits["b"][-1])
+    assert not _paced(sorted(t for t in hits["a"] + hits["b"] if start <= t <= end), interval)
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread CPU priority is a Linux feature")

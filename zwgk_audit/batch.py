@@ -57,6 +57,15 @@ GC_THRESHOLD = 20_000
 _PROCESS_SETUP = threading.Lock()
 _worker_prepared = False
 AUDIT_NICE = 10  # the audit thread's CPU priority below the crawl threads' (Linux; 0 = the same)
+# The local cluster's housekeeping, which costs CPU for as long as the batch runs, whatever it does (issue 19):
+# * Dask's statistical profiler walks every thread's stack 100 times a second, holding the GIL: a hundred
+#   crawl threads per worker make that a steady tax on every crawl;
+# * each scheduler, nanny and worker checks its event loop's health every 20 ms, its memory every 100 ms and
+#   the system's CPU, memory, disk and network every 500 ms: an idle two-worker cluster took 6 % of a core
+#   (1.2 CPU-s in 20 s), 1 % at these intervals. Memory limits are still enforced, within half a second.
+QUIET_CLUSTER = {"distributed.worker.profile.enabled": False, "distributed.admin.tick.interval": "1s",
+                 "distributed.worker.memory.monitor-interval": "500ms",
+                 "distributed.admin.system-monitor.interval": "2s"}
 _auditor: ThreadPoolExecutor | None = None
 
 
@@ -557,9 +566,7 @@ def _run_dask(groups: dict[str, list[AgencyRow]], out: Path, checklists: list[st
     if not scheduler:
         # Many threads per worker: glibc's default of 8 malloc arenas per core only fragments memory.
         os.environ.setdefault("MALLOC_ARENA_MAX", "2")
-        # Dask's statistical profiler walks every thread's stack 100 times a second, holding the GIL:
-        # a hundred crawl threads per worker make that a steady tax on every crawl.
-        with dask.config.set({"distributed.worker.profile.enabled": False}):
+        with dask.config.set(QUIET_CLUSTER):
             cluster = LocalCluster(n_workers=processes, threads_per_worker=threads, processes=True,
                                    dashboard_address=None, host="127.0.0.1", silence_logs=logging.ERROR)
     try:

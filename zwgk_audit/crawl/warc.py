@@ -26,6 +26,9 @@ EVENT_TYPE = "application/vnd.zwgk-event+json"
 
 
 class WarcRecorder:
+    """Writes the crawl's WARC. Every record is given its length: warcio then hashes each payload once for its
+    digests, instead of copying it to a temporary file and hashing it twice (issue 19)."""
+
     def __init__(self, path: str | Path, info: dict):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -39,8 +42,9 @@ class WarcRecorder:
         headers = {KIND: kind}
         if when:
             headers["WARC-Date"] = when
+        data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
         rec = self._w.create_warc_record(
-            url, "metadata", payload=io.BytesIO(json.dumps(payload, ensure_ascii=False).encode("utf-8")),
+            url, "metadata", payload=io.BytesIO(data), length=len(data),
             warc_content_type=EVENT_TYPE, warc_headers_dict=headers,
         )
         self._w.write_record(rec)
@@ -56,7 +60,7 @@ class WarcRecorder:
             req_headers += [("Content-Type", "application/x-www-form-urlencoded; charset=UTF-8"),
                             ("Content-Length", str(len(sent)))]
         req = self._w.create_warc_record(
-            url, "request", payload=io.BytesIO(sent),
+            url, "request", payload=io.BytesIO(sent), length=len(sent),
             http_headers=StatusAndHeaders(req_line, req_headers, is_http_request=True),
             warc_headers_dict={"WARC-Date": _warc_date(f.fetched_at)},
         )
@@ -65,7 +69,7 @@ class WarcRecorder:
         if f.truncated:
             headers["WARC-Truncated"] = "length" if "larger" in (f.error or "") else "time"
         resp = self._w.create_warc_record(
-            f.final_url if kind != "redirect" else url, "response", payload=io.BytesIO(f.body),
+            f.final_url if kind != "redirect" else url, "response", payload=io.BytesIO(f.body), length=len(f.body),
             http_headers=StatusAndHeaders(status_line, f.headers, protocol="HTTP/1.1"),
             warc_headers_dict=headers,
         )
