@@ -293,3 +293,24 @@ def test_batch_ranking_survives_odd_values_in_every_result(results, tmp_path_fac
     parser = _Tags()
     parser.feed((out / "summary.html").read_text(encoding="utf-8"))
     assert parser.bad == []
+
+
+json_tree = st.recursive(json_scalar, lambda kids: st.one_of(
+    st.lists(kids, max_size=3), st.dictionaries(st.one_of(short_text, st.integers(-3, 3)), kids, max_size=3)),
+    max_leaves=12)
+
+
+@settings(max_examples=int(200 * SCALE), deadline=None)
+@given(fields=st.lists(st.tuples(short_text, json_tree), min_size=1, max_size=5), again=st.booleans())
+def test_checklist_yaml_field_by_field_is_the_whole_dump(fields, again):
+    """checklist.yaml is written field by field from a per-process cache: the text must be safe_dump's, byte for
+    byte, whatever the values (and on a second write, from the cache)."""
+    import yaml
+
+    from zwgk_audit.checklist import dump_mapping
+
+    data = dict(fields)
+    whole = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+    assert dump_mapping(data) == whole
+    if again:
+        assert dump_mapping(data) == whole
