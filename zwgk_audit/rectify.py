@@ -47,6 +47,19 @@ def plain_text(value) -> str:
         return repr(type(value))
 
 
+TEXT = pd.StringDtype(na_value=float("nan"))  # pandas' default text column ("str")
+
+
+def plain_column(column: pd.Series) -> pd.Series:
+    """``column.map(plain_text)``, without a Python call per cell when the column is already text without lone
+    surrogates (nearly always): only its missing cells become ""."""
+    if column.dtype == TEXT:
+        filled = column.fillna("") if column.hasnans else column
+        if not SURROGATE.search("".join(filled.tolist())):
+            return filled
+    return column.map(plain_text)
+
+
 FINDING_TEXT = ["item_id", "item_title", "check", "category", "subject", "status", "measured", "expected",
                 "evidence_url", "warc_record_id", "fetched_at", "basis", "responsible_unit", "message",
                 "original_status", "review", "evidence_copy", "evidence_screenshot"]  # 复核 and page copies too
@@ -60,10 +73,8 @@ def clean_findings(findings: pd.DataFrame) -> pd.DataFrame:
 
     out = findings.copy()
     for col in FINDING_TEXT:
-        out[col] = out[col].map(plain_text) if col in out.columns else ""
+        out[col] = plain_column(out[col]) if col in out.columns else ""
     out["status"] = out["status"].map(lambda s: s if s in STATUSES else "unverified")
-    if "review" in out.columns:  # 复核: an evaluator's note on the finding
-        out["review"] = out["review"].map(plain_text)
     veto = out["veto"] if "veto" in out.columns else pd.Series(False, index=out.index)
     out["veto"] = veto.map(lambda v: v is True or (isinstance(v, str) and v.strip().lower() in {"true", "1", "是"}))
     return out
@@ -90,7 +101,13 @@ def neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
     """Every text cell as inert, encodable text (lists, bytes, None… as text); numbers stay numbers."""
     out = df.copy()
     for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+        if out[col].dtype == TEXT:  # text already: only formulas to neutralise (no Python call per clean cell)
+            text = plain_column(out[col])
+            cells = text.tolist()
+            if any(c.startswith(FORMULA_START) for c in cells):
+                cells = [neutralise(c) for c in cells]
+            out[col] = pd.Series(cells, index=out.index, dtype=object)
+        elif out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
             out[col] = out[col].map(lambda v: v if _number(v) else neutralise(plain_text(v))).astype(object)
     out.columns = [neutralise(plain_text(c)) for c in out.columns]
     return out
@@ -316,8 +333,8 @@ def rectification_rows(findings: pd.DataFrame, checklist: Checklist, as_of: dt.d
     findings = clean_findings(findings)
     reviewed = "review" in findings.columns
     failed = findings[findings["status"] == "fail"]
-    entries = [_Entry(n, item, failed[failed["item_id"] == item.id]) for n, item in enumerate(checklist.items)]
-    entries = [e for e in entries if not e.findings.empty]
+    by_item = dict(tuple(failed.groupby("item_id", sort=False)))  # one pass, not one mask per item
+    entries = [_Entry(n, item, by_item[item.id]) for n, item in enumerate(checklist.items) if item.id in by_item]
     _fold_same_defects(entries)
     rows = []
     for e in entries:
