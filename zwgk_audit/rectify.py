@@ -703,9 +703,19 @@ def _write_sheet(ws, info: NoticeInfo, rule: str, title: str, intro: str, header
         ws.column_dimensions[get_column_letter(i + 1)].width = WIDTHS.get(col, 14)
     width = {i: ws.column_dimensions[get_column_letter(i + 1)].width for i in range(n)}
 
+    looks: dict[tuple[int, int], tuple] = {}  # ids of (font, alignment) → them (kept alive: ids stay theirs) and
+    # the cell style put made with them first, copied into later cells: openpyxl hashes every style assignment
+
     def put(row: int, col: int, value, style=font, end: int | None = None, align=wrap):
         cell = ws.cell(row=row, column=col, value=xlsx_value(value))
-        cell.font, cell.alignment = style, align
+        look = (id(style), id(align))
+        if look in looks and not cell.has_style:  # a new cell: the same style as the first one put
+            cell._style = copy(looks[look][2])
+        else:
+            fresh = not cell.has_style
+            cell.font, cell.alignment = style, align
+            if fresh:
+                looks[look] = (style, align, copy(cell._style))
         if isinstance(cell.value, str):
             cell.data_type = "s"
         if end and end > col:
