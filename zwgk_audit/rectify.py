@@ -703,19 +703,23 @@ def _write_sheet(ws, info: NoticeInfo, rule: str, title: str, intro: str, header
         ws.column_dimensions[get_column_letter(i + 1)].width = WIDTHS.get(col, 14)
     width = {i: ws.column_dimensions[get_column_letter(i + 1)].width for i in range(n)}
 
-    looks: dict[tuple[int, int], tuple] = {}  # ids of (font, alignment) → them (kept alive: ids stay theirs) and
-    # the cell style put made with them first, copied into later cells: openpyxl hashes every style assignment
+    looks: dict[tuple, tuple] = {}  # ids of (font, alignment, fill, border) → them (kept alive: ids stay theirs)
+    # and the cell style put made with them first, copied into later cells: openpyxl hashes every style assignment
 
-    def put(row: int, col: int, value, style=font, end: int | None = None, align=wrap):
+    def put(row: int, col: int, value, style=font, end: int | None = None, align=wrap, fill=None, edge=None):
         cell = ws.cell(row=row, column=col, value=xlsx_value(value))
-        look = (id(style), id(align))
+        look = (id(style), id(align), id(fill), id(edge))
         if look in looks and not cell.has_style:  # a new cell: the same style as the first one put
-            cell._style = copy(looks[look][2])
+            cell._style = copy(looks[look][-1])
         else:
             fresh = not cell.has_style
             cell.font, cell.alignment = style, align
+            if fill is not None:
+                cell.fill = fill
+            if edge is not None:
+                cell.border = edge
             if fresh:
-                looks[look] = (style, align, copy(cell._style))
+                looks[look] = (style, align, fill, edge, copy(cell._style))
         if isinstance(cell.value, str):
             cell.data_type = "s"
         if end and end > col:
@@ -731,7 +735,7 @@ def _write_sheet(ws, info: NoticeInfo, rule: str, title: str, intro: str, header
              ("整改时限", rule, None, None)]
     for k, (label1, value1, label2, value2) in enumerate(facts):
         r = 2 + k
-        put(r, 1, label1, bold, 2).fill = label_fill
+        put(r, 1, label1, bold, 2, fill=label_fill)
         if label2 is None:
             put(r, 3, value1, font, n)
             span = sum(width[i] for i in range(2, n))
@@ -740,7 +744,7 @@ def _write_sheet(ws, info: NoticeInfo, rule: str, title: str, intro: str, header
             if isinstance(value1, dt.date):
                 cell.number_format = DATE_FORMAT
                 cell.alignment = Alignment(horizontal="left", vertical="top")
-            put(r, 4, label2, bold).fill = label_fill
+            put(r, 4, label2, bold, fill=label_fill)
             put(r, 5, value2, font, n)
             span = sum(width[i] for i in range(4, n))
         first_width = width[2] if label2 is not None else sum(width[i] for i in range(2, n))
@@ -749,16 +753,14 @@ def _write_sheet(ws, info: NoticeInfo, rule: str, title: str, intro: str, header
     instructions = intro + (f"黄色列（{'、'.join(FILL_IN)}）由责任单位填写，其余内容由{info.issuer}填写并已锁定；"
                             f"“{link_column}”可点击打开问题页面，全部页面及其网页存档记录见“{APPENDIX_SHEET}”。"
                             if fill_in else "")
-    put(TITLE_ROWS, 1, "说明", bold, 2).fill = label_fill
+    put(TITLE_ROWS, 1, "说明", bold, 2, fill=label_fill)
     put(TITLE_ROWS, 3, instructions, font, n)
     ws.row_dimensions[TITLE_ROWS].height = max(16, 13.5 * _lines(instructions, sum(width[i] for i in range(2, n))))
 
     # the table
     inputs = set(range(n - len(FILL_IN), n)) if fill_in else set()
     for i, col in enumerate(header):
-        cell = put(HEADER_ROW, i + 1, col, bold, align=centre)
-        cell.fill = input_head if i in inputs else head_fill
-        cell.border = border
+        put(HEADER_ROW, i + 1, col, bold, align=centre, fill=input_head if i in inputs else head_fill, edge=border)
     ws.row_dimensions[HEADER_ROW].height = 28
     dates = {header.index(c) for c in ("整改时限", "计划完成时间", "抓取时间") if c in header}
     at_link = header.index(link_column) if link_column in header else None
