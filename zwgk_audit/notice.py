@@ -15,6 +15,7 @@ cannot hold and stays text.
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -151,9 +152,18 @@ def _deadline_text(value, note) -> str:
     return text + ("（节假日安排未公布，按周一至周五估算）" if ESTIMATED in plain_text(note) else "")
 
 
+@lru_cache(maxsize=1)
+def _blank_document():
+    """python-docx's default document, read once per process: a copy costs half of reading it again."""
+    from docx import Document
+
+    return Document()
+
+
 def write_notice(df: pd.DataFrame, path: str | Path, info: NoticeInfo) -> Path:
     """Write the 整改通知 (.docx) for the 整改清单 rows ``df``: one table per responsible unit."""
-    from docx import Document
+    from copy import deepcopy
+
     from docx.enum.section import WD_ORIENT
     from docx.enum.style import WD_STYLE_TYPE
     from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -162,7 +172,7 @@ def write_notice(df: pd.DataFrame, path: str | Path, info: NoticeInfo) -> Path:
     from docx.shared import Mm, Pt
 
     df = df.reset_index(drop=True)
-    doc = Document()
+    doc = deepcopy(_blank_document())
     section = doc.sections[0]
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width, section.page_height = Mm(297), Mm(210)
