@@ -271,3 +271,20 @@ def test_rectification_xlsx_columns_and_deadlines(tmp_path, defect_snapshot, che
     assert len(wb.sheetnames) > 2  # one sheet per responsible unit, and the evidence appendix
     deadlines = {r[7].value for r in wb["汇总"].iter_rows(min_row=8)}
     assert deadlines == {__import__("datetime").datetime(2026, 7, 28)}  # 20 working days after 2026-06-30, a date
+
+
+@pytest.mark.parametrize("name", ["baseline", "gb19-2019", "dongtou-2020", "tianjin-yjglj-2022"])
+def test_checklist_yaml_is_the_safe_dump_for_every_agency(name):
+    """checklist.yaml (kept field by field per process, for a batch's hundreds of agencies) is exactly the
+    safe_dump of the checklist, for each agency name, share and level a batch sets."""
+    import yaml
+
+    from zwgk_audit.checklist import load_checklist
+
+    base = load_checklist(f"checklists/{name}.yaml")
+    for update in ({}, {"agency": "某某区应急管理局"}, {"agency": "某某县人民政府", "appraisal_share": 7.5, "level": "县"},
+                   {"agency": "某某区应急管理局"}, {}):
+        cl = base.model_copy(update=update)
+        expected = yaml.safe_dump(cl.model_dump(mode="json", exclude_none=True), allow_unicode=True, sort_keys=False)
+        assert cl.to_yaml() == expected
+        assert parse_checklist(cl.to_yaml(), "again.yaml").to_yaml() == expected

@@ -441,3 +441,18 @@ def test_long_hostile_agency_name_still_writes_both_files(checklist, tmp_path):
     assert ws["C2"].value == "'" + agency and ws["C4"].value == "'@" + "组" * 300
     doc = Document(tmp_path / "r.docx")
     assert doc.paragraphs[1].text == agency + "："  # Word holds no formulas: the name as written
+
+
+def test_notices_written_one_after_another_share_nothing(checklist, tmp_path):
+    """Each notice starts from a copy of one blank document and copies of its run fonts: a second notice holds
+    none of the first one's text, and writing it leaves the first one's file as it was."""
+    from zwgk_audit.notice import write_notice
+
+    rows = rectify.rectification_rows(pd.DataFrame(columns=["item_id", "status"]), checklist, AS_OF)
+    texts = []
+    for n, agency in enumerate(["第一单位", "第二单位", "第一单位"]):
+        info = rectify.NoticeInfo(agency=agency, evaluation=EVALUATION, as_of=AS_OF)
+        write_notice(rows, tmp_path / f"{n}.docx", info)
+        texts.append("\n".join(p.text for p in Document(tmp_path / f"{n}.docx").paragraphs))
+    assert "第一单位" not in texts[1] and "第二单位" not in texts[2]
+    assert texts[0] == texts[2]

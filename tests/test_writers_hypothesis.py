@@ -293,3 +293,44 @@ def test_batch_ranking_survives_odd_values_in_every_result(results, tmp_path_fac
     parser = _Tags()
     parser.feed((out / "summary.html").read_text(encoding="utf-8"))
     assert parser.bad == []
+
+
+json_tree = st.recursive(json_scalar, lambda kids: st.one_of(
+    st.lists(kids, max_size=3), st.dictionaries(st.one_of(short_text, st.integers(-3, 3)), kids, max_size=3)),
+    max_leaves=12)
+
+
+@settings(max_examples=int(200 * SCALE), deadline=None)
+@given(fields=st.lists(st.tuples(short_text, json_tree), min_size=1, max_size=5), again=st.booleans())
+def test_checklist_yaml_field_by_field_is_the_whole_dump(fields, again):
+    """checklist.yaml is written field by field from a per-process cache: the text must be safe_dump's, byte for
+    byte, whatever the values (and on a second write, from the cache)."""
+    import yaml
+
+    from zwgk_audit.checklist import dump_mapping
+
+    data = dict(fields)
+    whole = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+    assert dump_mapping(data) == whole
+    if again:
+        assert dump_mapping(data) == whole
+
+
+@settings(max_examples=int(200 * SCALE), deadline=None)
+@given(cells=st.lists(st.one_of(st.none(), tricky_text), max_size=8))
+def test_text_columns_cleaned_without_a_call_per_cell_are_cleaned_the_same(cells):
+    """clean_findings and the CSV writers skip the per-cell Python call on a text column: the result (values and
+    dtype) must be what the per-cell map gave."""
+    from pandas.testing import assert_frame_equal, assert_series_equal
+
+    column = pd.Series(cells, dtype=object)
+    try:
+        column = column.astype("str")  # pandas' default text column (lone surrogates stay object)
+    except Exception:
+        pass
+    assert_series_equal(rectify.plain_column(column), column.map(rectify.plain_text))
+    frame = pd.DataFrame({"text": column, "n": range(len(column))})
+    slow = frame.copy()
+    slow["text"] = slow["text"].map(lambda v: v if rectify._number(v) else rectify.neutralise(rectify.plain_text(v))
+                                    ).astype(object)
+    assert_frame_equal(rectify.neutralise_frame(frame), slow)

@@ -15,6 +15,7 @@ cannot hold and stays text.
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -48,7 +49,29 @@ def chinese_number(n: int) -> str:
     return (("" if tens == 1 else digits[tens]) + "十" if tens else "") + (digits[ones] if ones else "")
 
 
+_RUN_PROPERTIES: dict[tuple, object] = {}  # (name, size, bold) → the w:rPr _set_font makes, copied into each run
+
+
 def _font(run, name: str, size: float | None = None, bold: bool = False) -> None:
+    """Set a run's font for Latin and East Asian text. python-docx inserts each w:rPr child by searching the
+    schema's successors (most of the notice's time): the w:rPr is made once per font and copied into new runs."""
+    from copy import deepcopy
+
+    from docx.oxml import OxmlElement
+    from docx.text.run import Run
+
+    if run._r.rPr is not None:  # a run with properties already: set them one by one
+        _set_font(run, name, size, bold)
+        return
+    key = (name, size, bold)
+    if key not in _RUN_PROPERTIES:
+        scratch = Run(OxmlElement("w:r"), None)
+        _set_font(scratch, name, size, bold)
+        _RUN_PROPERTIES[key] = scratch._r.rPr
+    run._r.insert(0, deepcopy(_RUN_PROPERTIES[key]))
+
+
+def _set_font(run, name: str, size: float | None = None, bold: bool = False) -> None:
     from docx.oxml.ns import qn
     from docx.shared import Pt
 
@@ -129,17 +152,27 @@ def _deadline_text(value, note) -> str:
     return text + ("（节假日安排未公布，按周一至周五估算）" if ESTIMATED in plain_text(note) else "")
 
 
+@lru_cache(maxsize=1)
+def _blank_document():
+    """python-docx's default document, read once per process: a copy costs half of reading it again."""
+    from docx import Document
+
+    return Document()
+
+
 def write_notice(df: pd.DataFrame, path: str | Path, info: NoticeInfo) -> Path:
     """Write the 整改通知 (.docx) for the 整改清单 rows ``df``: one table per responsible unit."""
-    from docx import Document
+    from copy import deepcopy
+
     from docx.enum.section import WD_ORIENT
+    from docx.enum.style import WD_STYLE_TYPE
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml.ns import qn
     from docx.shared import Mm, Pt
 
     df = df.reset_index(drop=True)
-    doc = Document()
+    doc = deepcopy(_blank_document())
     section = doc.sections[0]
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width, section.page_height = Mm(297), Mm(210)
@@ -177,6 +210,7 @@ def write_notice(df: pd.DataFrame, path: str | Path, info: NoticeInfo) -> Path:
         opening += "经评估，未发现需要整改的问题。"
     _paragraph(doc, opening, indent=True, space_after=6)
 
+    grid = doc.part.get_style_id("Table Grid", WD_STYLE_TYPE.TABLE)
     for number, (unit, ks) in enumerate(groups.items(), start=1):
         _paragraph(doc, f"{chinese_number(number)}、{unit}（{len(ks)}项）", HEADING_FONT, 16, space_after=4)
         parked = [k for k in ks if "清单未明确责任单位" in plain_text(df.loc[k].get("备注", ""))]
@@ -184,7 +218,7 @@ def write_notice(df: pd.DataFrame, path: str | Path, info: NoticeInfo) -> Path:
             _paragraph(doc, f"其中{len(parked)}项检查清单未明确责任单位，暂列{unit}，请{unit}牵头落实或转交相关单位。",
                        size=12, space_after=4)
         table = doc.add_table(rows=1, cols=len(NOTICE_COLUMNS))
-        table.style = "Table Grid"
+        table._tbl.tblStyle_val = grid  # table.style = "Table Grid", its id looked up once
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table.autofit = False
         for i, col in enumerate(NOTICE_COLUMNS):

@@ -47,6 +47,19 @@ def plain_text(value) -> str:
         return repr(type(value))
 
 
+TEXT = pd.StringDtype(na_value=float("nan"))  # pandas' default text column ("str")
+
+
+def plain_column(column: pd.Series) -> pd.Series:
+    """``column.map(plain_text)``, without a Python call per cell when the column is already text without lone
+    surrogates (nearly always): only its missing cells become ""."""
+    if column.dtype == TEXT:
+        filled = column.fillna("") if column.hasnans else column
+        if not SURROGATE.search("".join(filled.tolist())):
+            return filled
+    return column.map(plain_text)
+
+
 FINDING_TEXT = ["item_id", "item_title", "check", "category", "subject", "status", "measured", "expected",
                 "evidence_url", "warc_record_id", "fetched_at", "basis", "responsible_unit", "message",
                 "original_status", "review", "evidence_copy", "evidence_screenshot"]  # 复核 and page copies too
@@ -60,10 +73,8 @@ def clean_findings(findings: pd.DataFrame) -> pd.DataFrame:
 
     out = findings.copy()
     for col in FINDING_TEXT:
-        out[col] = out[col].map(plain_text) if col in out.columns else ""
+        out[col] = plain_column(out[col]) if col in out.columns else ""
     out["status"] = out["status"].map(lambda s: s if s in STATUSES else "unverified")
-    if "review" in out.columns:  # 复核: an evaluator's note on the finding
-        out["review"] = out["review"].map(plain_text)
     veto = out["veto"] if "veto" in out.columns else pd.Series(False, index=out.index)
     out["veto"] = veto.map(lambda v: v is True or (isinstance(v, str) and v.strip().lower() in {"true", "1", "是"}))
     return out
@@ -90,7 +101,13 @@ def neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
     """Every text cell as inert, encodable text (lists, bytes, None… as text); numbers stay numbers."""
     out = df.copy()
     for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+        if out[col].dtype == TEXT:  # text already: only formulas to neutralise (no Python call per clean cell)
+            text = plain_column(out[col])
+            cells = text.tolist()
+            if any(c.startswith(FORMULA_START) for c in cells):
+                cells = [neutralise(c) for c in cells]
+            out[col] = pd.Series(cells, index=out.index, dtype=object)
+        elif out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
             out[col] = out[col].map(lambda v: v if _number(v) else neutralise(plain_text(v))).astype(object)
     out.columns = [neutralise(plain_text(c)) for c in out.columns]
     return out
@@ -316,8 +333,8 @@ def rectification_rows(findings: pd.DataFrame, checklist: Checklist, as_of: dt.d
     findings = clean_findings(findings)
     reviewed = "review" in findings.columns
     failed = findings[findings["status"] == "fail"]
-    entries = [_Entry(n, item, failed[failed["item_id"] == item.id]) for n, item in enumerate(checklist.items)]
-    entries = [e for e in entries if not e.findings.empty]
+    by_item = dict(tuple(failed.groupby("item_id", sort=False)))  # one pass, not one mask per item
+    entries = [_Entry(n, item, by_item[item.id]) for n, item in enumerate(checklist.items) if item.id in by_item]
     _fold_same_defects(entries)
     rows = []
     for e in entries:
@@ -686,9 +703,23 @@ def _write_sheet(ws, info: NoticeInfo, rule: str, title: str, intro: str, header
         ws.column_dimensions[get_column_letter(i + 1)].width = WIDTHS.get(col, 14)
     width = {i: ws.column_dimensions[get_column_letter(i + 1)].width for i in range(n)}
 
-    def put(row: int, col: int, value, style=font, end: int | None = None, align=wrap):
+    looks: dict[tuple, tuple] = {}  # ids of (font, alignment, fill, border) → them (kept alive: ids stay theirs)
+    # and the cell style put made with them first, copied into later cells: openpyxl hashes every style assignment
+
+    def put(row: int, col: int, value, style=font, end: int | None = None, align=wrap, fill=None, edge=None):
         cell = ws.cell(row=row, column=col, value=xlsx_value(value))
-        cell.font, cell.alignment = style, align
+        look = (id(style), id(align), id(fill), id(edge))
+        if look in looks and not cell.has_style:  # a new cell: the same style as the first one put
+            cell._style = copy(looks[look][-1])
+        else:
+            fresh = not cell.has_style
+            cell.font, cell.alignment = style, align
+            if fill is not None:
+                cell.fill = fill
+            if edge is not None:
+                cell.border = edge
+            if fresh:
+                looks[look] = (style, align, fill, edge, copy(cell._style))
         if isinstance(cell.value, str):
             cell.data_type = "s"
         if end and end > col:
@@ -704,7 +735,7 @@ def _write_sheet(ws, info: NoticeInfo, rule: str, title: str, intro: str, header
              ("整改时限", rule, None, None)]
     for k, (label1, value1, label2, value2) in enumerate(facts):
         r = 2 + k
-        put(r, 1, label1, bold, 2).fill = label_fill
+        put(r, 1, label1, bold, 2, fill=label_fill)
         if label2 is None:
             put(r, 3, value1, font, n)
             span = sum(width[i] for i in range(2, n))
@@ -713,7 +744,7 @@ def _write_sheet(ws, info: NoticeInfo, rule: str, title: str, intro: str, header
             if isinstance(value1, dt.date):
                 cell.number_format = DATE_FORMAT
                 cell.alignment = Alignment(horizontal="left", vertical="top")
-            put(r, 4, label2, bold).fill = label_fill
+            put(r, 4, label2, bold, fill=label_fill)
             put(r, 5, value2, font, n)
             span = sum(width[i] for i in range(4, n))
         first_width = width[2] if label2 is not None else sum(width[i] for i in range(2, n))
@@ -722,16 +753,14 @@ def _write_sheet(ws, info: NoticeInfo, rule: str, title: str, intro: str, header
     instructions = intro + (f"黄色列（{'、'.join(FILL_IN)}）由责任单位填写，其余内容由{info.issuer}填写并已锁定；"
                             f"“{link_column}”可点击打开问题页面，全部页面及其网页存档记录见“{APPENDIX_SHEET}”。"
                             if fill_in else "")
-    put(TITLE_ROWS, 1, "说明", bold, 2).fill = label_fill
+    put(TITLE_ROWS, 1, "说明", bold, 2, fill=label_fill)
     put(TITLE_ROWS, 3, instructions, font, n)
     ws.row_dimensions[TITLE_ROWS].height = max(16, 13.5 * _lines(instructions, sum(width[i] for i in range(2, n))))
 
     # the table
     inputs = set(range(n - len(FILL_IN), n)) if fill_in else set()
     for i, col in enumerate(header):
-        cell = put(HEADER_ROW, i + 1, col, bold, align=centre)
-        cell.fill = input_head if i in inputs else head_fill
-        cell.border = border
+        put(HEADER_ROW, i + 1, col, bold, align=centre, fill=input_head if i in inputs else head_fill, edge=border)
     ws.row_dimensions[HEADER_ROW].height = 28
     dates = {header.index(c) for c in ("整改时限", "计划完成时间", "抓取时间") if c in header}
     at_link = header.index(link_column) if link_column in header else None

@@ -77,7 +77,7 @@ def render_html(audit) -> str:
         rectification=_display(audit.rectification()), as_of=audit.as_of, quality=audit.quality, labels=STATUS_LABELS, veto_cap=f"{VETO_CAP:g}",
         category_chart=category_chart(audit.score.categories), status_counts=counts,
         points=points, points_chart=points_lost_chart(points),
-        by_category=[(c, findings[findings["category"] == c.id]) for c in audit.checklist.categories],
+        by_category=_by_category(findings, audit.checklist.categories),
         snapshot_summary=crawl_summary(audit.snapshot), table_labels=TABLE_LABELS,
         weights_note=weights_explained(audit.score, audit.checklist),
         category_titles={c.id: c.title for c in audit.checklist.categories},
@@ -92,6 +92,15 @@ def render_html(audit) -> str:
         reviews=getattr(audit, "reviews", []),
         evidence_note=audit.evidence.describe() if getattr(audit, "evidence", None) is not None else "",
     )
+
+
+def _by_category(findings, categories) -> list[tuple]:
+    """Each category with its findings as rows (in order), read from the frame once: the template's loop over a
+    frame per category read every column per category."""
+    rows: dict[str, list] = {}
+    for f in findings.itertuples(index=False):
+        rows.setdefault(f.category, []).append(f)
+    return [(c, rows.get(c.id, [])) for c in categories]
 
 
 def _site_columns(snapshot) -> list[dict]:
