@@ -649,8 +649,6 @@ def identity(html: str) -> dict[str, str | None]:
     tail = html[len(html) * 3 // 5:]  # footers sit at the end: look there first, then the whole page
 
     def find(pattern: re.Pattern, keyword: str, width: int):
-        if keyword not in html:  # one scan says so for most pages and keywords: not the tail's and the page's
-            return None
         for text in (tail, html):
             m = next((m for w in _windows(text, keyword, width) if (m := pattern.search(w))), None)
             if m is not None:
