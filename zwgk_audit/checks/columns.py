@@ -11,7 +11,7 @@ import datetime as dt
 import pandas as pd
 
 from .base import FAIL, NA, PASS, UNVERIFIED, Finding, check
-from .evidence import (columns_of_class, home_unreachable, norm_name, page_evidence, page_problem,
+from .evidence import (columns_of_class, home_unreachable, norm_name, page_evidence, page_problem, records,
                        structure_unknown)
 
 
@@ -52,7 +52,7 @@ def column_present(snapshot, params, ctx) -> list[Finding]:
         return [Finding(subject, UNVERIFIED, expected=expected, message=why)]
     found = wanted.found
     if len(found):
-        rows = [r for _, r in found.iterrows()]
+        rows = records(found)
         rows.sort(key=lambda r: (not isinstance(r["url"], str), r["level"]))  # a column with a page first
         parents = columns_of_class(snapshot, parent) if parent else None
         placed = [(r, how) for r in rows if parents is not None and (how := _under(snapshot, r, parents))]
@@ -118,7 +118,7 @@ def column_name_standard(snapshot, params, ctx) -> list[Finding]:
             out.append(Finding(wanted.label, NA, expected=f"栏目名称为“{wanted.label}”",
                                message="网站未发现该类栏目（是否应开设见“必设栏目”检查）"))
             continue
-        for _, row in found.iterrows():
+        for row in records(found):
             ev = page_evidence(snapshot, row["url"] if isinstance(row["url"], str) else None)
             expected = f"栏目名称为“{wanted.label}”"
             if norm_name(row["name"]) == norm_name(wanted.label):
@@ -149,7 +149,7 @@ def column_nonempty(snapshot, params, ctx) -> list[Finding]:
     cols = cols[cols["has_list_page"]]
     parents = set(snapshot.columns["parent"].dropna())
     out = []
-    for _, c in cols.iterrows():
+    for c in records(cols):
         if c["path"] in parents:  # a landing page of sub-columns is not blank
             continue
         status, measured, message = blankness(c)
@@ -208,7 +208,7 @@ def column_fresh(snapshot, params, ctx) -> list[Finding]:
     cols = _leaf_columns(snapshot, params["columns"])[1]
     if params.get("first_level") and len(cols):
         platform = _platform_paths(snapshot)
-        cols = cols[[_first_level(c, platform) is not None for _, c in cols.iterrows()]]
+        cols = cols[[_first_level(c, platform) is not None for c in records(cols)]]
         expected += "（一级栏目）"
     if cols.empty:
         if (why := structure_unknown(snapshot)):
@@ -220,7 +220,7 @@ def column_fresh(snapshot, params, ctx) -> list[Finding]:
         return [Finding(wanted.label, NA, expected=expected,
                         message=f"网站未设置此类{where}栏目（是否应设置见“必设栏目”检查）")]
     out = []
-    for _, c in cols.iterrows():
+    for c in records(cols):
         ev = page_evidence(snapshot, c["url"] if isinstance(c["url"], str) else None)
         reason = wanted.explain(c["path"])
         newest, status, measured, why = column_newest(snapshot, ctx, c)
@@ -333,7 +333,7 @@ def columns_not_updated(snapshot, params, ctx) -> list[Finding]:
 
     def ages(cols, limit, first_level_only=False):
         stale, unknown, judged = [], [], 0
-        for _, c in cols.iterrows():
+        for c in records(cols):
             level = _first_level(c, platform) if first_level_only else ""
             if level is None:
                 continue
@@ -362,7 +362,7 @@ def columns_not_updated(snapshot, params, ctx) -> list[Finding]:
     blank, unsure = [], []
     cols = snapshot.columns[snapshot.columns["has_list_page"]] if len(snapshot.columns) else snapshot.columns
     parents = set(snapshot.columns["parent"].dropna()) if len(snapshot.columns) else set()
-    for _, c in cols[~cols["path"].isin(parents)].iterrows() if len(cols) else []:
+    for c in records(cols[~cols["path"].isin(parents)]) if len(cols) else []:
         status, _, _ = blankness(c)
         if status == FAIL:
             blank.append(c["path"])
