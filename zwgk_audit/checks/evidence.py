@@ -37,6 +37,18 @@ def columns_of_class(snapshot, refs, aliases=()) -> ClassColumns:
     return memo[1][key]
 
 
+def memo(snapshot, table: str, key, make):
+    """``make()``, once per snapshot and ``key`` while the snapshot's ``table`` (``links``, ``entries``…) stays the
+    same object: an audit asks the same questions of one snapshot many times. The answer is shared: read it, never
+    change it."""
+    store = snapshot.__dict__.setdefault("_memo", {})
+    frame = getattr(snapshot, table)
+    hit = store.get((table, key))
+    if hit is None or hit[0] is not frame:
+        hit = store[(table, key)] = (frame, make())
+    return hit[1]
+
+
 def _column_lists(cols) -> dict[str, list]:
     """The column table's fields the class look-up reads, as plain lists (the table is small: pandas costs per
     operation, not per row)."""
