@@ -8,7 +8,7 @@ import pandas as pd
 
 from .. import calendar as wd
 from .base import FAIL, NA, PASS, UNVERIFIED, Finding, check
-from .evidence import (columns_of_class, home_unreachable, page_evidence, page_problem, records,
+from .evidence import (columns_of_class, home_unreachable, memo, page_evidence, page_problem, records,
                        structure_unknown)
 
 
@@ -59,10 +59,7 @@ def _own(snapshot, docs: pd.DataFrame, expected: str) -> tuple[pd.DataFrame, lis
     a national or higher government's document reposted here is not judged as the agency's (site/ownership.py)."""
     from ..site.ownership import ownership, site_names
 
-    memo = getattr(snapshot, "_site_names", None)
-    if memo is None or memo[0] is not snapshot.pages:  # read once per snapshot: the pages do not change
-        memo = snapshot._site_names = (snapshot.pages, site_names(snapshot.pages))
-    names = memo[1]
+    names = memo(snapshot, "pages", "site_names", lambda: site_names(snapshot.pages))
     keep, aside = [], []
     for idx, d in zip(docs.index, records(docs)):
         own, why = ownership(d.get("publisher"), d.get("doc_no"), names, d.get("signer"), d.get("title"))

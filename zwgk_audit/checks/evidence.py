@@ -26,15 +26,11 @@ def columns_of_class(snapshot, refs, aliases=()) -> ClassColumns:
     """Resolve column references through the vocabulary (``data/columns.yaml``): ``政策文件``, ``policy_documents``
     and ``行政规范性文件`` all ask for the policy-document class; a name no rule knows is matched literally.
 
-    Resolved once per snapshot's column table and reference: an audit asks for the same classes many times.
-    The answer is shared, so callers read it and never change it."""
+    Resolved once per snapshot's column table and reference (:func:`memo`): an audit asks for the same classes
+    many times."""
     key = (refs if isinstance(refs, str) else tuple(refs), tuple(aliases))
-    memo = getattr(snapshot, "_class_columns", None)
-    if memo is None or memo[0] is not snapshot.columns:
-        memo = snapshot._class_columns = (snapshot.columns, {}, _column_lists(snapshot.columns))
-    if key not in memo[1]:
-        memo[1][key] = _columns_of_class(snapshot.columns, memo[2], refs, aliases)
-    return memo[1][key]
+    lists = memo(snapshot, "columns", "lists", lambda: _column_lists(snapshot.columns))
+    return memo(snapshot, "columns", ("class", key), lambda: _columns_of_class(snapshot.columns, lists, refs, aliases))
 
 
 def memo(snapshot, table: str, key, make):
