@@ -178,7 +178,7 @@ def test_home_updated_judges_two_weeks_of_monitoring(tmp_path, change_after, exp
         run_monitor(site.url, 14, 2, tmp_path, seed=1, clock=clock, sleep=clock.sleep, progress=None)
     mon = load_monitoring(tmp_path)
     assert mon.probes["sha1"].nunique() == 28  # every body differs byte for byte…
-    snap = SimpleNamespace(start_url=site.url, page=lambda url: None)  # the home page was not crawled
+    snap = SimpleNamespace(start_url=site.url, page=lambda url: None, page_row=lambda url: None)  # home page not crawled
     by_dates, by_monitoring = registry["home_updated"].run(snap, {}, Context(as_of=AS_OF, monitoring=mon))
     assert by_dates.status == "unverified"  # only the monitoring decides
     assert by_monitoring.status == expected and by_monitoring.evidence_url == site.url

@@ -31,6 +31,7 @@ Appraisal points = ``appraisal_share`` × score / 100 (4 points at a score of 85
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -126,11 +127,8 @@ class Score:
 def _item_states(findings: pd.DataFrame, checklist: Checklist) -> list[ItemScore]:
     items: list[ItemScore] = []
     # one pass, not one per item; an id or status that is no text (NaN, a list…) counts as nothing / unverified
-    keys = pd.DataFrame({
-        "item_id": findings["item_id"].map(lambda v: v if isinstance(v, str) else ""),
-        "status": findings["status"].map(lambda v: v if isinstance(v, str) and v in STATUSES else "unverified"),
-    }) if len(findings) else None
-    counts = keys.value_counts(["item_id", "status"]).to_dict() if keys is not None else {}
+    counts = Counter((i if isinstance(i, str) else "", s if isinstance(s, str) and s in STATUSES else "unverified")
+                     for i, s in zip(findings["item_id"], findings["status"])) if len(findings) else {}
     for it in checklist.items:
         p, fl, u, na = (int(counts.get((it.id, s), 0)) for s in ("pass", "fail", "unverified", "not_applicable"))
         if p + fl:

@@ -342,22 +342,39 @@ class Snapshot:
             return dt.date.today()
         return (when.astimezone(dt.timezone(dt.timedelta(hours=8)))).date()
 
-    def page(self, url: str) -> pd.Series | None:
-        """The first row fetched as ``url`` (requested or final URL); an index built once, not a scan per call."""
-        index = getattr(self, "_page_index", None)
+    def _page_index(self) -> tuple[dict[str, int], dict[int, pd.Series], dict[int, dict]]:
+        """URL (requested or final) -> position of the first row fetched as it, with the rows made so far (as
+        Series, as dicts): built once per ``pages`` table, not a scan per call."""
+        index = getattr(self, "_page_lookup", None)
         if index is None or index[0] is not self.pages:
             lookup: dict[str, int] = {}
             for pos, (u, f) in enumerate(zip(self.pages["url"], self.pages["final_url"])):
                 for key in (u, f):
                     if isinstance(key, str):
                         lookup.setdefault(key, pos)
-            index = self._page_index = (self.pages, lookup, {})
-        pos = index[1].get(url)
+            index = self._page_lookup = (self.pages, lookup, {}, {})
+        return index[1], index[2], index[3]
+
+    def page(self, url: str) -> pd.Series | None:
+        """The first row fetched as ``url`` (requested or final URL), as a pandas row."""
+        lookup, rows, _ = self._page_index()
+        pos = lookup.get(url)
         if pos is None:
             return None
-        rows = index[2]  # checks ask for the same pages many times; a row Series costs ~50 µs to make
-        if pos not in rows:
+        if pos not in rows:  # checks ask for the same pages many times; a row Series costs ~50 µs to make
             rows[pos] = self.pages.iloc[pos]
+        return rows[pos]
+
+    def page_row(self, url: str) -> dict[str, Any] | None:
+        """:meth:`page` as a plain dict (same values; shared, so read it, never change it): checks read a few fields
+        of hundreds of pages per audit, many of them several times."""
+        lookup, _, rows = self._page_index()
+        pos = lookup.get(url)
+        if pos is None:
+            return None
+        if not rows:
+            columns = self.pages.columns.tolist()
+            rows.update(enumerate(dict(zip(columns, row)) for row in self.pages.to_numpy(dtype=object).tolist()))
         return rows[pos]
 
     def in_scope(self, url: str) -> bool:

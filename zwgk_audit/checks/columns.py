@@ -11,7 +11,7 @@ import datetime as dt
 import pandas as pd
 
 from .base import FAIL, NA, PASS, UNVERIFIED, Finding, check
-from .evidence import (columns_of_class, home_unreachable, norm_name, page_evidence, page_problem,
+from .evidence import (columns_of_class, home_unreachable, memo, norm_name, page_evidence, page_problem, records,
                        structure_unknown)
 
 
@@ -52,7 +52,7 @@ def column_present(snapshot, params, ctx) -> list[Finding]:
         return [Finding(subject, UNVERIFIED, expected=expected, message=why)]
     found = wanted.found
     if len(found):
-        rows = [r for _, r in found.iterrows()]
+        rows = records(found)
         rows.sort(key=lambda r: (not isinstance(r["url"], str), r["level"]))  # a column with a page first
         parents = columns_of_class(snapshot, parent) if parent else None
         placed = [(r, how) for r in rows if parents is not None and (how := _under(snapshot, r, parents))]
@@ -70,15 +70,13 @@ def column_present(snapshot, params, ctx) -> list[Finding]:
         return [Finding(subject, PASS, measured=f"栏目“{row['path']}”（{reason}{'；' + how if how else ''}）",
                         expected=expected, message=f"栏目存在：{reason}；依据：{row['provenance']}", **ev)]
     # no column in the model: a link by that name whose page could not be read?
-    links = snapshot.links
     names = {norm_name(params["column"]), *(norm_name(a) for a in params.get("aliases", []))}
     from ..site.vocabulary import vocabulary
 
-    vocab = vocabulary()
-    klass = vocab.resolve(params["column"])
-    named = links[links["text"].map(lambda t: norm_name(t) in names or (
-        klass is not None and (m := vocab.classify(t)) is not None and m.cls == klass.id))] if len(links) else links
-    for url in dict.fromkeys(named["to_url"]) if len(named) else []:
+    klass = vocabulary().resolve(params["column"])
+    texts, targets, read = memo(snapshot, "links", "names", lambda: _link_names(snapshot.links))
+    hits = {t for t, (name, cls) in read.items() if name in names or (klass is not None and cls == klass.id)}
+    for url in dict.fromkeys(u for t, u in zip(texts, targets) if t in hits):
         problem = page_problem(snapshot, url)
         if problem:
             status, reason = problem
@@ -93,6 +91,21 @@ def column_present(snapshot, params, ctx) -> list[Finding]:
     return [Finding(subject, FAIL, measured="未找到该栏目", expected=expected,
                     message=f"网站未开设“{subject}”栏目（抓取全部 {len(snapshot.pages)} 个页面未见）",
                     **page_evidence(snapshot, snapshot.start_url))]
+
+
+def _link_names(links) -> tuple[list, list, dict]:
+    """Each link's text and target, and each distinct text's normalised name and vocabulary class: a portal repeats
+    its navigation on every page, and an audit asks about several missing columns."""
+    from ..site.vocabulary import vocabulary
+
+    vocab = vocabulary()
+    texts, targets = links["text"].tolist(), links["to_url"].tolist()
+    read = {}
+    for t in texts:
+        if t not in read:
+            m = vocab.classify(t)
+            read[t] = (norm_name(t), m.cls if m is not None else None)
+    return texts, targets, read
 
 
 @check(
@@ -118,7 +131,7 @@ def column_name_standard(snapshot, params, ctx) -> list[Finding]:
             out.append(Finding(wanted.label, NA, expected=f"栏目名称为“{wanted.label}”",
                                message="网站未发现该类栏目（是否应开设见“必设栏目”检查）"))
             continue
-        for _, row in found.iterrows():
+        for row in records(found):
             ev = page_evidence(snapshot, row["url"] if isinstance(row["url"], str) else None)
             expected = f"栏目名称为“{wanted.label}”"
             if norm_name(row["name"]) == norm_name(wanted.label):
@@ -149,7 +162,7 @@ def column_nonempty(snapshot, params, ctx) -> list[Finding]:
     cols = cols[cols["has_list_page"]]
     parents = set(snapshot.columns["parent"].dropna())
     out = []
-    for _, c in cols.iterrows():
+    for c in records(cols):
         if c["path"] in parents:  # a landing page of sub-columns is not blank
             continue
         status, measured, message = blankness(c)
@@ -208,7 +221,7 @@ def column_fresh(snapshot, params, ctx) -> list[Finding]:
     cols = _leaf_columns(snapshot, params["columns"])[1]
     if params.get("first_level") and len(cols):
         platform = _platform_paths(snapshot)
-        cols = cols[[_first_level(c, platform) is not None for _, c in cols.iterrows()]]
+        cols = cols[[_first_level(c, platform) is not None for c in records(cols)]]
         expected += "（一级栏目）"
     if cols.empty:
         if (why := structure_unknown(snapshot)):
@@ -220,7 +233,7 @@ def column_fresh(snapshot, params, ctx) -> list[Finding]:
         return [Finding(wanted.label, NA, expected=expected,
                         message=f"网站未设置此类{where}栏目（是否应设置见“必设栏目”检查）")]
     out = []
-    for _, c in cols.iterrows():
+    for c in records(cols):
         ev = page_evidence(snapshot, c["url"] if isinstance(c["url"], str) else None)
         reason = wanted.explain(c["path"])
         newest, status, measured, why = column_newest(snapshot, ctx, c)
@@ -254,12 +267,20 @@ def column_newest(snapshot, ctx, c) -> tuple:
         if not c["has_list_page"]:
             return None, UNVERIFIED, "无列表页", "未抓取到列表页，无法判断更新情况"
         return None, NA, "无信息", "栏目没有任何信息，按空白栏目判定（见“空白栏目”检查），此处不重复扣分"
-    entries = snapshot.entries
-    newest_urls = entries[(entries["column_path"] == c["path"]) & (entries["date"] == newest)]["url"]
+    by_day = memo(snapshot, "entries", "by_day", lambda: _entries_by_day(snapshot.entries))
+    newest_urls = by_day.get((c["path"], newest), [])
     why = next((w for u in newest_urls if (w := ctx.invalid("entries", u))), None)
     if why:
         return None, UNVERIFIED, f"最近日期{newest}", why
     return newest, None, "", ""
+
+
+def _entries_by_day(entries) -> dict[tuple, list[str]]:
+    """(column path, date) -> the URLs of the entries listed in that column with that date, in table order."""
+    out: dict[tuple, list[str]] = {}
+    for path, day, url in zip(entries["column_path"], entries["date"], entries["url"]):
+        out.setdefault((path, day), []).append(url)
+    return out
 
 
 def _platform_paths(snapshot) -> set[str]:
@@ -333,7 +354,7 @@ def columns_not_updated(snapshot, params, ctx) -> list[Finding]:
 
     def ages(cols, limit, first_level_only=False):
         stale, unknown, judged = [], [], 0
-        for _, c in cols.iterrows():
+        for c in records(cols):
             level = _first_level(c, platform) if first_level_only else ""
             if level is None:
                 continue
@@ -362,7 +383,7 @@ def columns_not_updated(snapshot, params, ctx) -> list[Finding]:
     blank, unsure = [], []
     cols = snapshot.columns[snapshot.columns["has_list_page"]] if len(snapshot.columns) else snapshot.columns
     parents = set(snapshot.columns["parent"].dropna()) if len(snapshot.columns) else set()
-    for _, c in cols[~cols["path"].isin(parents)].iterrows() if len(cols) else []:
+    for c in records(cols[~cols["path"].isin(parents)]) if len(cols) else []:
         status, _, _ = blankness(c)
         if status == FAIL:
             blank.append(c["path"])

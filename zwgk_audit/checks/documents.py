@@ -8,7 +8,8 @@ import pandas as pd
 
 from .. import calendar as wd
 from .base import FAIL, NA, PASS, UNVERIFIED, Finding, check
-from .evidence import columns_of_class, home_unreachable, page_evidence, page_problem, structure_unknown
+from .evidence import (columns_of_class, home_unreachable, memo, page_evidence, page_problem, records,
+                       structure_unknown)
 
 
 def _in_columns(snapshot, refs: list[str]) -> pd.DataFrame:
@@ -58,9 +59,9 @@ def _own(snapshot, docs: pd.DataFrame, expected: str) -> tuple[pd.DataFrame, lis
     a national or higher government's document reposted here is not judged as the agency's (site/ownership.py)."""
     from ..site.ownership import ownership, site_names
 
-    names = site_names(snapshot.pages)
+    names = memo(snapshot, "pages", "site_names", lambda: site_names(snapshot.pages))
     keep, aside = [], []
-    for idx, d in docs.iterrows():
+    for idx, d in zip(docs.index, records(docs)):
         own, why = ownership(d.get("publisher"), d.get("doc_no"), names, d.get("signer"), d.get("title"))
         if own is False:
             aside.append(Finding(d["url"], NA, expected=expected, message=f"{why}，不作为本机关文件评判",
@@ -76,7 +77,7 @@ def _in_force(snapshot, docs: pd.DataFrame, expected: str, ctx) -> tuple[pd.Data
     if ctx is None or ctx.rule is None:
         return docs, []
     keep, aside = [], []
-    for idx, d in docs.iterrows():
+    for idx, d in zip(docs.index, records(docs)):
         if not _blank(d["document_date"]):
             why = ctx.rule_for(d["document_date"], "文件成文日期", d["url"])
         elif not _blank(d["publish_date"]):
@@ -142,7 +143,7 @@ def publication_timeliness(snapshot, params, ctx) -> list[Finding]:
     if cannot and docs.empty:
         return cannot
     out = list(cannot)  # reposts set aside
-    for _, d in docs.iterrows():
+    for d in records(docs):
         ev = page_evidence(snapshot, d["url"])
         formed, published = d["document_date"], d["publish_date"]
         if (why := ctx.invalid("articles", d["url"])):
@@ -230,18 +231,19 @@ def interpretation_linked(snapshot, params, ctx) -> list[Finding]:
         return aside + [Finding("政策文件", NA, expected=expected, message=why)]
     interps = _in_columns(snapshot, params["interpretation_columns"])
     interps = pd.concat([interps, arts[arts["title"].fillna("").str.contains("解读")]]).drop_duplicates("url")
-    interp_by_url = {r["url"]: r for _, r in interps.iterrows()}
+    interp_rows = records(interps)
+    interp_by_url = {r["url"]: r for r in interp_rows}
     back: dict[str, list[str]] = {}
-    for _, i in interps.iterrows():
+    for i in interp_rows:
         for src in i["source_links"]:
             back.setdefault(src, []).append(i["url"])
     out = list(aside)
-    for _, d in docs.iterrows():
+    for d in records(docs):
         ev = page_evidence(snapshot, d["url"])
         forward = list(d["interpretation_links"])
         backward = back.get(d["url"], [])
         if not forward and not backward:
-            named = _named_interpretation(d, interps)
+            named = _named_interpretation(d, interp_rows)
             if named is not None:  # the pages name each other but do not link: the 解读 exists
                 status = FAIL if mutual else PASS
                 out.append(Finding(d["url"], status, measured="有解读但未互相链接", expected=expected,
@@ -299,12 +301,12 @@ def interpretation_linked(snapshot, params, ctx) -> list[Finding]:
 BOOK_TITLE = re.compile(r"《([^《》]{4,60})》")
 
 
-def _named_interpretation(d, interps: pd.DataFrame):
+def _named_interpretation(d, interps: list[dict]):
     """The 解读 page whose title names this document's 《…》 (pages that name each other without a link)."""
     books = set(BOOK_TITLE.findall(str(d.get("title") or "")))
     if not books:
         return None
-    for _, i in interps.iterrows():
+    for i in interps:
         if i["url"] != d["url"] and books & set(BOOK_TITLE.findall(str(i.get("title") or ""))):
             return i
     return None
@@ -332,7 +334,7 @@ def metadata_complete(snapshot, params, ctx) -> list[Finding]:
     if cannot and docs.empty:
         return cannot
     out = list(cannot)  # reposts set aside
-    for _, d in docs.iterrows():
+    for d in records(docs):
         shown = set(d.get("metadata_fields") or [])  # labelled on the page (block or byline)
         sources = _sources(d)
         # 文号 only where the page has a 文号 field: many documents legitimately have none
@@ -430,10 +432,10 @@ def annual_report_timely(snapshot, params, ctx) -> list[Finding]:
     named = f"{year}年"
     is_report = lambda t: isinstance(t, str) and named in t and ("年度报告" in t or "年报" in t)  # noqa: E731
     arts = snapshot.articles[snapshot.articles["title"].map(is_report)] if len(snapshot.articles) else snapshot.articles
-    rows = [(r["url"], r["publish_date"]) for _, r in arts.iterrows()]
+    rows = list(zip(arts["url"], arts["publish_date"]))
     if not rows and len(snapshot.entries):
         ent = snapshot.entries[snapshot.entries["title"].map(is_report)]
-        rows = [(r["url"], r["date"]) for _, r in ent.iterrows()]
+        rows = list(zip(ent["url"], ent["date"]))
     if not rows:
         if snapshot.truncated:
             return [Finding(subject, UNVERIFIED, expected=expected, message="抓取达到页面上限，未见年度报告，无法确认")]
@@ -485,7 +487,7 @@ def count_at_least(snapshot, params, ctx) -> list[Finding]:
     if params["columns"]:
         arts = _in_columns(snapshot, params["columns"])
     pattern = re.compile(params["pattern"])
-    rows = [r for _, r in arts.iterrows() if isinstance(r["title"], str) and pattern.search(r["title"])
+    rows = [r for r in records(arts) if isinstance(r["title"], str) and pattern.search(r["title"])
             and not _blank(r["publish_date"]) and start <= r["publish_date"] <= ctx.as_of]
     urls = [r["url"] for r in rows]
     ev = page_evidence(snapshot, urls[0]) if urls else page_evidence(snapshot, snapshot.start_url)

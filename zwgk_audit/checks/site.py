@@ -38,7 +38,7 @@ def links_valid(snapshot, params, ctx) -> list[Finding]:
     offline = offline_reason(snapshot.meta.get("internet"))  # the auditor's network, not the portal's fault
     first = links.drop_duplicates("to_url").sort_values("to_url")  # one finding per target, cited where first seen
     for url, source, text in zip(first["to_url"], first["from_url"], first["text"]):
-        row = snapshot.page(url)
+        row = snapshot.page_row(url)
         external = not snapshot.in_scope(url)
         if row is None or row["kind"] in ("robots_blocked", "external_skipped") or (external and offline):
             if external:
@@ -80,7 +80,7 @@ def site_identity(snapshot, params, ctx) -> list[Finding]:
     why = home_unreachable(snapshot)
     if why:
         return [Finding("首页底部标识", UNVERIFIED, message=why)]
-    home = snapshot.page(snapshot.start_url)
+    home = snapshot.page_row(snapshot.start_url)
     ev = page_evidence(snapshot, snapshot.start_url)
     out = []
     for field in params["fields"]:
