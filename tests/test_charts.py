@@ -6,7 +6,6 @@ import re
 import warnings
 
 import pandas as pd
-import pytest
 from matplotlib.figure import Figure
 
 from zwgk_audit.report.charts import category_chart, data_uri, points_lost_chart
@@ -41,35 +40,3 @@ def test_the_tofu_detector_sees_a_font_without_chinese():
         warnings.simplefilter("ignore")
         assert tofu(data_uri(fig)) != []
     assert data_uri(fig, "png").startswith("data:image/png;base64,iVBOR")  # PNG signature
-
-
-def _svg(uri: str) -> str:
-    """The chart's SVG without its clip-path ids (matplotlib salts them per run)."""
-    return re.sub(r"\bp[0-9a-f]{10}\b", "CLIP", base64.b64decode(uri.split(",", 1)[1]).decode("utf-8"))
-
-
-def test_a_chart_drawn_on_reused_axes_is_the_chart_drawn_fresh():
-    """Each thread reuses one figure for its bar charts: what an earlier chart drew — or a chart that failed
-    half way — must leave nothing behind."""
-    import threading
-
-    from zwgk_audit.report.charts import bar_chart
-
-    fresh: list[str] = []
-    thread = threading.Thread(target=lambda: fresh.append(category_chart(CATEGORIES)))  # a thread's first chart
-    thread.start()
-    thread.join()
-    points_lost_chart(POINTS)
-    with pytest.raises(Exception):
-        bar_chart("失败", "x", ["甲", "乙"], [1.0, "不是数"], ["#c62828"] * 2, ["1", "2"], 10)
-    category_chart(CATEGORIES * 3)
-    assert _svg(category_chart(CATEGORIES)) == _svg(fresh[0])
-
-
-def test_charts_from_many_threads_at_once():
-    from concurrent.futures import ThreadPoolExecutor
-
-    want = {n: _svg(category_chart(CATEGORIES[:1] * n)) for n in (1, 2, 3, 4)}
-    with ThreadPoolExecutor(4) as pool:
-        got = list(pool.map(lambda n: (n, _svg(category_chart(CATEGORIES[:1] * n))), [1, 2, 3, 4] * 3))
-    assert all(svg == want[n] for n, svg in got)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import base64
 import io
-import threading
 from functools import lru_cache
 from pathlib import Path
 
@@ -93,39 +92,20 @@ def bar_chart(title: str, xlabel: str, labels: list[str], values: list[float], c
               notes: list[str], xmax: float) -> str:
     """Labelled horizontal bars, each with its value written beside it (so no axis ticks to lay out)."""
     labels = [chart_label(t) for t in labels]
-    fig, ax = _blank_axes(7, 0.5 * len(labels) + 1.2, left=label_margin(labels, 7))
-    try:
-        ax.barh(range(len(labels)), values, color=colors)
-        props = _text_props()
-        at_left = ax.get_yaxis_transform()  # x in axes units, y in bar units
-        for y, (label, value, note) in enumerate(zip(labels, values, notes)):
-            ax.text(-0.01, y, label, transform=at_left, ha="right", va="center", fontsize=10, **props)
-            ax.text(min(value, xmax) + xmax * 0.01, y, note, va="center", fontsize=9, **props)
-        ax.set_xlim(0, xmax)
-        ax.set_ylim(len(labels) - 0.5, -0.5)  # first label on top
-        ax.set_xticks([])
-        ax.set_yticks([])
-        cjk_axes(ax, xlabel=xlabel, title=title)
-        return data_uri(fig)
-    finally:  # the axes blank again for the thread's next chart, whatever happened
-        for bars in list(ax.containers):
-            bars.remove()
-        for artist in [*ax.patches, *ax.texts]:
-            artist.remove()
-
-
-_blank = threading.local()  # one bar chart's figure and axes per thread, reused: making the axes cost a fifth
-
-
-def _blank_axes(width: float, height: float, left: float):
-    """The thread's bar-chart figure resized to ``width`` x ``height`` with ``left`` margin, its axes empty."""
-    if getattr(_blank, "axes", None) is None:
-        fig = figure(width, height, left)
-        _blank.axes = fig, fig.subplots()
-    fig, ax = _blank.axes
-    fig.set_size_inches(width, height)
-    fig.subplots_adjust(left=left, right=0.97, top=1 - 0.45 / height, bottom=0.55 / height)
-    return fig, ax
+    fig = figure(7, 0.5 * len(labels) + 1.2, left=label_margin(labels, 7))
+    ax = fig.subplots()
+    ax.barh(range(len(labels)), values, color=colors)
+    props = _text_props()
+    at_left = ax.get_yaxis_transform()  # x in axes units, y in bar units
+    for y, (label, value, note) in enumerate(zip(labels, values, notes)):
+        ax.text(-0.01, y, label, transform=at_left, ha="right", va="center", fontsize=10, **props)
+        ax.text(min(value, xmax) + xmax * 0.01, y, note, va="center", fontsize=9, **props)
+    ax.set_xlim(0, xmax)
+    ax.set_ylim(len(labels) - 0.5, -0.5)  # first label on top
+    ax.set_xticks([])
+    ax.set_yticks([])
+    cjk_axes(ax, xlabel=xlabel, title=title)
+    return data_uri(fig)
 
 
 def category_chart(categories: list[dict]) -> str:
